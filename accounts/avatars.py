@@ -1,0 +1,44 @@
+"""Avatar images: checked by content (not by name), re-encoded without metadata, stored in fixed sizes."""
+
+import io
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+def validate_avatar(upload) -> None:
+    if upload.size > settings.AVATAR_MAX_BYTES:
+        raise ValidationError("That photo is larger than 2 MB. Please choose a smaller one.")
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            fmt = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationError(
+            "That file is not an image we can read. Use a JPEG, PNG or WebP photo."
+        ) from exc
+    finally:
+        upload.seek(0)
+    if fmt not in ALLOWED_FORMATS:
+        raise ValidationError("Use a JPEG, PNG or WebP photo.")
+
+
+def square_sizes(upload) -> dict[int, ContentFile]:
+    """Return {size: JPEG file} for each of AVATAR_SIZES. Re-encoding drops EXIF and GPS data."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image).convert("RGB")
+        files = {}
+        token = uuid.uuid4().hex[:12]
+        for size in settings.AVATAR_SIZES:
+            square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            square.save(buffer, format="JPEG", quality=85, optimize=True)
+            files[size] = ContentFile(buffer.getvalue(), name=f"{token}-{size}.jpg")
+    return files

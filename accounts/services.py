@@ -1,0 +1,40 @@
+"""Writes about people: profiles now; expert verification, badges and reputation as they land."""
+
+from django.conf import settings
+from django.db import transaction
+
+from .avatars import square_sizes, validate_avatar
+from .models import User
+
+
+def set_display_name(*, user: User, display_name: str) -> User:
+    user.display_name = display_name.strip()[:60]
+    user.save(update_fields=["display_name"])
+    return user
+
+
+@transaction.atomic
+def update_profile(
+    *, user: User, display_name, location, show_location, bio, avatar=None, remove_avatar=False
+):
+    """A member edits their public profile. A new photo is validated by content, stripped of metadata
+    and stored at each of AVATAR_SIZES; the old files are removed after the save commits."""
+    old_files = [f for f in (user.avatar, user.avatar_small) if f] if (avatar or remove_avatar) else []
+    user.display_name = display_name.strip()
+    user.location = location.strip()
+    user.show_location = bool(show_location)
+    user.bio = bio.strip()
+    if avatar:
+        validate_avatar(avatar)
+        large, small = settings.AVATAR_SIZES
+        files = square_sizes(avatar)
+        user.avatar.save(files[large].name, files[large], save=False)
+        user.avatar_small.save(files[small].name, files[small], save=False)
+    elif remove_avatar:
+        user.avatar, user.avatar_small = "", ""
+    user.full_clean(exclude=["password", "username", "email"])
+    user.save()
+    if old_files:
+        storage_names = [(f.storage, f.name) for f in old_files]
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in storage_names])
+    return user

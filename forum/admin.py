@@ -1,0 +1,121 @@
+from django.contrib import admin, messages
+
+from . import services
+from .models import Answer, AuditEntry, Category, Flag, Notification, Question, Status, Vote
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "expert_title", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+def _decide_in_admin(modeladmin, request, queryset, decide):
+    done = 0
+    for item in queryset.filter(status=Status.PENDING):
+        try:
+            decide(item)
+            done += 1
+        except services.AlreadyDecided as exc:
+            modeladmin.message_user(request, str(exc), messages.WARNING)
+    modeladmin.message_user(request, f"{done} item(s) decided.", messages.SUCCESS)
+
+
+@admin.action(description="Approve selected pending items", permissions=["moderate"])
+def approve_selected(modeladmin, request, queryset):
+    _decide_in_admin(
+        modeladmin, request, queryset, lambda item: services.approve(moderator=request.user, item=item)
+    )
+
+
+class ModeratedAdmin(admin.ModelAdmin):
+    """Content is written through the site's services; the admin reviews and approves through them too."""
+
+    actions = [approve_selected]
+    list_filter = ["status", "created_at"]
+    readonly_fields = [
+        "author", "status", "score", "terms_version", "decided_by", "decided_at",
+        "decision_reason", "created_at", "updated_at", "approved_at",
+    ]  # fmt: skip
+
+    def has_moderate_permission(self, request):
+        return request.user.is_superuser or request.user.has_perm("forum.moderate")
+
+    def has_add_permission(self, request):
+        return False  # posts come from members through the site, with terms accepted
+
+
+@admin.register(Question)
+class QuestionAdmin(ModeratedAdmin):
+    list_display = [
+        "title",
+        "category",
+        "author",
+        "status",
+        "is_anonymous",
+        "answer_count",
+        "score",
+        "created_at",
+    ]
+    list_filter = ["status", "category", "is_anonymous", "created_at"]
+    search_fields = ["title", "body"]
+    list_select_related = ["author", "category"]
+    exclude = ["search_vector", "body_html"]
+    readonly_fields = [*ModeratedAdmin.readonly_fields, "answer_count", "accepted_answer"]
+
+
+@admin.register(Answer)
+class AnswerAdmin(ModeratedAdmin):
+    list_display = ["__str__", "author", "status", "score", "is_featured", "created_at"]
+    list_filter = ["status", "is_featured", "created_at"]
+    search_fields = ["body", "question__title"]
+    list_select_related = ["author", "question"]
+    raw_id_fields = ["question"]
+    exclude = ["body_html"]
+    readonly_fields = [*ModeratedAdmin.readonly_fields, "is_featured", "featured_at", "featured_by"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "target_label", "subject", "reason"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["target_label", "reason", "actor__display_name"]
+    list_select_related = ["actor", "subject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ["voter", "question", "answer", "value", "created_at"]
+    raw_id_fields = ["voter", "question", "answer"]
+    list_filter = ["value"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "text", "created_at", "read_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient"]
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["reason", "flagger", "question", "answer", "created_at", "resolved_at", "outcome"]
+    list_filter = ["reason", "resolved_at"]
+    raw_id_fields = ["flagger", "question", "answer"]

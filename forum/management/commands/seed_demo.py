@@ -1,0 +1,159 @@
+"""Demo data for the embedded site: idempotent, so `make run` can call it every time."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ExpertCredential, User
+from forum import services
+from forum.models import Category, Question
+
+DEMO_PASSWORD = "health-demo-2026"  # noqa: S105 (printed for the demo on purpose)
+
+PEOPLE = [
+    # email, display name, location, show location, role
+    ("moderator@example.com", "Morgan (moderator)", "", False, "moderator"),
+    ("cindy@example.com", "Cindy", "Texas", True, "member"),
+    ("raj@example.com", "Raj", "Ohio", False, "member"),
+    ("ellen@example.com", "Ellen", "Maine", True, "member"),
+    ("dr.okafor@example.com", "Dr. Ada Okafor", "", False, ("mental-health", "Psychiatrist", "Psychiatrist, Lakeview University Medical School")),
+    ("lena.dietitian@example.com", "Lena Brooks, RD", "", False, ("diet-fitness", "Registered Dietitian", "Registered Dietitian, Northfield College of Nutrition")),
+    ("dr.marsh@example.com", "Dr. Tom Marsh", "", False, ("conditions", "Internal medicine physician", "Internist, Riverside Teaching Hospital")),
+]  # fmt: skip
+
+# Questions and answers written for this project: (category, asker, title, body, tags, anonymous, answers)
+QA = [
+    ("mental-health", "cindy@example.com", "How do I tell if my worrying has become an anxiety disorder?",
+     "I have always been a worrier, but in the last few months I lie awake going over everything that could go wrong at work. "
+     "Sometimes my heart races. When does ordinary worry become something I should get checked?",
+     ["anxiety", "sleep"], False,
+     [("dr.okafor@example.com", "Worry becomes a problem when it is hard to switch off, lasts most days for several months, and "
+       "starts to shape what you do: losing sleep, avoiding things, or physical symptoms like a racing heart. Those are good "
+       "reasons to talk to your doctor, who can also check for physical causes such as thyroid problems.\n\n"
+       "In the meantime, a fixed *worry time* earlier in the evening and a wind-down routine without screens help many people."),
+      ("ellen@example.com", "I felt the same last year. Writing the worries down before bed helped me more than I expected, "
+       "and my GP was very kind about it when I finally went.")]),
+    ("diet-fitness", "raj@example.com", "Is it better to walk every day or run three times a week?",
+     "I am 52 and want to get fitter without hurting my knees. Which is better for heart health: a daily 40-minute walk, "
+     "or running 20 minutes three times a week?",
+     ["exercise", "heart-health", "knees"], False,
+     [("lena.dietitian@example.com", "Both count. Guidelines suggest about 150 minutes of moderate activity a week, or 75 of "
+       "vigorous. A brisk daily walk meets that on its own and is gentle on knees. If you enjoy running, build up slowly "
+       "and mix it with walking days. The best plan is the one you will keep doing.")]),
+    ("conditions", "ellen@example.com", "What questions should I ask after a type 2 diabetes diagnosis?",
+     "My doctor told me last week I have type 2 diabetes. I was too surprised to ask much. What should I ask at my next appointment?",
+     ["diabetes", "appointments"], False,
+     [("dr.marsh@example.com", "Good questions to bring:\n\n1. What is my HbA1c and what target should I aim for?\n"
+       "2. Do I need medicine now, or can I start with changes to food and activity?\n3. How often should my eyes, feet and "
+       "kidneys be checked?\n4. Is there a diabetes education course near me?\n\nWriting them down and bringing someone "
+       "with you helps a lot."),
+      ("raj@example.com", "Ask about an education course. Mine was the most useful thing after my diagnosis.")]),
+    ("living-well", "raj@example.com", "Why do I wake up at 3am every night?",
+     "I fall asleep easily but wake around 3am and cannot get back to sleep for an hour. I am in my fifties. Is this normal?",
+     ["sleep", "ageing"], True,
+     [("cindy@example.com", "Same here! Cutting out coffee after lunch made a real difference for me.")]),
+    ("diet-fitness", "cindy@example.com", "How much protein do I need if I start lifting weights?",
+     "I am starting strength training twice a week. Do I need protein shakes or is normal food enough?",
+     ["nutrition", "exercise"], False,
+     [("lena.dietitian@example.com", "Most people who lift twice a week get enough protein from ordinary meals. Aim to "
+       "include a source of protein at each meal: eggs, yoghurt, beans, fish, chicken or tofu. Shakes are a convenience, "
+       "not a requirement.")]),
+    ("mental-health", "ellen@example.com", "How can I support a friend who seems low but won't talk?",
+     "A close friend has cancelled plans for weeks and answers messages with one word. I don't want to push. What helps?",
+     ["depression", "friendship"], False, []),
+    ("conditions", "raj@example.com", "Can high blood pressure cause headaches?",
+     "My home monitor sometimes shows 150/95 and I get headaches on those days. Are they connected?",
+     ["blood-pressure", "headaches"], False,
+     [("dr.marsh@example.com", "High blood pressure usually causes no symptoms, which is why it is checked routinely. "
+       "Very high readings can come with headaches, but a reading of 150/95 more often goes with a headache than causes "
+       "it. Keep a log of readings and bring it to your doctor. If you ever see readings above 180/120 with chest pain, "
+       "shortness of breath or vision changes, seek emergency care.")]),
+    ("living-well", "ellen@example.com", "Is a daily afternoon nap good or bad for you?",
+     "I have started napping for an hour after lunch. Could that be why my night sleep is worse?",
+     ["sleep"], False, []),
+]  # fmt: skip
+
+PENDING = [
+    ("living-well", "cindy@example.com", "Does drinking water really help with tiredness?",
+     "Friends keep telling me I am tired because I don't drink enough water. Is there anything to it?", ["energy"]),
+]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Create demo categories, people, questions and answers (safe to run again)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        people = {
+            email: self._person(email, name, location, show, role)
+            for email, name, location, show, role in PEOPLE
+        }
+        moderator = people["moderator@example.com"]
+        if not Question.objects.exists():
+            self._content(people, moderator)
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
+        )
+        for email, _name, *_rest, role in PEOPLE:
+            label = role if isinstance(role, str) else f"expert ({role[1]})"
+            self.stdout.write(f"  {email:<30} {DEMO_PASSWORD}   {label}")
+
+    def _person(self, email, name, location, show_location, role):
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={"username": email.split("@")[0], "display_name": name, "location": location,
+                      "show_location": show_location},
+        )  # fmt: skip
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if role == "moderator":
+            user.groups.add(Group.objects.get(name="Moderators"))
+        elif isinstance(role, tuple):
+            slug, profession, credentials = role
+            now = timezone.now()
+            credential, _ = ExpertCredential.objects.get_or_create(
+                user=user,
+                defaults={
+                    "profession": profession,
+                    "specialty": Category.objects.get(slug=slug),
+                    "credentials": credentials,
+                    "institution": credentials.split(", ", 1)[-1],
+                    "verified_at": now,
+                    "verified_until": now + timedelta(days=settings.EXPERT_VERIFICATION_DAYS),
+                },
+            )
+            credential.specialties.add(credential.specialty)
+        return user
+
+    def _content(self, people, moderator):
+        categories = {c.slug: c for c in Category.objects.all()}
+        for slug, asker, title, body, tags, anonymous, answers in QA:
+            question = services.ask(
+                author=people[asker], title=title, body=body, category=categories[slug], tags=tags,
+                is_anonymous=anonymous, accepted_terms=True,
+            )  # fmt: skip
+            services.approve(moderator=moderator, item=question)
+            for author, text in answers:
+                answer = services.answer(
+                    author=people[author], question=question, body=text, accepted_terms=True
+                )
+                if answer.is_pending:
+                    services.approve(moderator=moderator, item=answer)
+        for slug, asker, title, body, tags in PENDING:
+            services.ask(
+                author=people[asker],
+                title=title,
+                body=body,
+                category=categories[slug],
+                tags=tags,
+                accepted_terms=True,
+            )

@@ -1,0 +1,349 @@
+"""Content and its life cycle: categories, questions, answers, votes, flags, the audit log, notifications.
+
+Visibility is one rule, written once as `visible_to(user)` on each queryset: approved content is public;
+pending, rejected and hidden content exists only for its author and moderators.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+
+def is_moderator(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_moderator)
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Awaiting review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    HIDDEN = "hidden", "Hidden"
+
+
+NAV_CACHE_KEY = "forum:nav-categories"
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=240, blank=True)
+    expert_title = models.CharField(
+        max_length=80, blank=True, help_text="Badge of experts in this field, e.g. 'Mental Health Expert'."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        if not self.expert_title:
+            self.expert_title = f"{self.name} Expert"
+        super().save(*args, **kwargs)
+        cache.delete(NAV_CACHE_KEY)
+
+    def get_absolute_url(self):
+        return reverse("forum:category", args=[self.slug])
+
+    @classmethod
+    def cached_list(cls) -> list["Category"]:
+        """Categories for the navigation on every page; they change rarely, so one cache read."""
+        return cache.get_or_set(NAV_CACHE_KEY, lambda: list(cls.objects.all()), 600)
+
+
+class PostQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def visible_to(self, user):
+        """The one visibility rule: public when approved; otherwise only for the author and moderators."""
+        if is_moderator(user):
+            return self
+        public = self._public_filter()
+        if user is not None and user.is_authenticated:
+            return self.filter(public | Q(author=user))
+        return self.filter(public)
+
+    def _public_filter(self) -> Q:
+        return Q(status=Status.APPROVED)
+
+    def pending_for_review(self):
+        return self.filter(status=Status.PENDING).order_by("created_at", "pk")
+
+
+class AnswerQuerySet(PostQuerySet):
+    def _public_filter(self) -> Q:
+        return Q(status=Status.APPROVED, question__status=Status.APPROVED)
+
+
+class Post(models.Model):
+    """What questions and answers share: an author, Markdown, a review state and a score."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=20000)
+    body_html = models.TextField(editable=False, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    score = models.IntegerField(default=0)
+    terms_version = models.CharField(max_length=20, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.APPROVED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == Status.PENDING
+
+
+class TaggedQuestion(TaggedItemBase):
+    # A direct foreign key (not taggit's generic one) so tag pages join on an indexed integer.
+    content_object = models.ForeignKey("Question", on_delete=models.CASCADE)
+
+
+class Question(Post):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=False)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
+    tags = TaggableManager(through=TaggedQuestion, blank=True)
+    is_anonymous = models.BooleanField(
+        default=False, help_text="Show 'Anonymous member' instead of your name (moderators still see it)."
+    )
+    for_experts = models.ForeignKey(
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert_requests",
+        help_text="Address the question to experts of this specialty.",
+    )
+    accepted_answer = models.ForeignKey(
+        "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer_count = models.PositiveIntegerField(default=0, help_text="Approved answers only.")
+    expert_answer_count = models.PositiveIntegerField(default=0)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    # Filled on PostgreSQL when the question is approved or edited; its GIN index is made by migration
+    # 0002 on PostgreSQL only. SQLite searches with a LIKE fallback instead (forum.selectors.search).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-approved_at", "-pk"]
+        permissions = [("moderate", "Can review, approve, reject and hide content")]
+        indexes = [
+            # Every public list is "approved, newest first", possibly within a category.
+            models.Index(
+                fields=["-approved_at", "-id"], condition=Q(status="approved"), name="question_public_idx"
+            ),
+            models.Index(
+                fields=["category", "-approved_at", "-id"],
+                condition=Q(status="approved"),
+                name="question_category_idx",
+            ),
+            models.Index(fields=["status", "created_at"], name="question_review_idx"),
+            models.Index(fields=["author", "-created_at"], name="question_author_idx"),
+        ]
+
+    kind_name = "question"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("forum:question", args=[self.pk, self.slug or "q"])
+
+
+class Answer(Post):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    is_featured = models.BooleanField(default=False)
+    featured_at = models.DateTimeField(null=True, blank=True)
+    featured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [("feature_answer", "Can feature expert answers")]
+        indexes = [
+            models.Index(fields=["question", "status", "created_at"], name="answer_question_idx"),
+            models.Index(fields=["status", "created_at"], name="answer_review_idx"),
+            models.Index(fields=["author", "-created_at"], name="answer_author_idx"),
+            models.Index(fields=["-featured_at"], condition=Q(is_featured=True), name="answer_featured_idx"),
+        ]
+
+    kind_name = "answer"
+
+    def __str__(self):
+        return f"Answer to “{self.question.title}”"
+
+    def get_absolute_url(self):
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+    @property
+    def title(self) -> str:
+        return str(self)
+
+
+class Vote(models.Model):
+    """One member's up or down vote on one question or answer; the database forbids a second."""
+
+    UP, DOWN = 1, -1
+
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="votes"
+    )
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField(choices=[(UP, "Up"), (DOWN, "Down")])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, answer__isnull=True)
+                | Q(question__isnull=True, answer__isnull=False),
+                name="vote_targets_one_post",
+            ),
+            models.CheckConstraint(condition=Q(value__in=[1, -1]), name="vote_value_is_one"),
+            models.UniqueConstraint(
+                fields=["voter", "question"],
+                condition=Q(question__isnull=False),
+                name="one_vote_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["voter", "answer"], condition=Q(answer__isnull=False), name="one_vote_per_answer"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.value:+d} by {self.voter_id}"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which item, when and why. Written by services only; read-only everywhere."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40, db_index=True)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    target_label = models.CharField(max_length=240, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The member the action concerns.",
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        APPROVED = "approved", "Your post was approved"
+        REJECTED = "rejected", "Your post was rejected"
+        ANSWERED = "answered", "Your question got an answer"
+        EXPERT_ANSWERED = "expert_answered", "An expert answered your question"
+        ACCEPTED = "accepted", "Your answer was accepted"
+        FEATURED = "featured", "Your answer was featured"
+        BADGE = "badge", "You earned a badge"
+        EXPERT = "expert", "Expert verification"
+        MODERATION = "moderation", "Moderation notice"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Flag(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        HARMFUL = "harmful", "Harmful or false medical information"
+        HARASSMENT = "harassment", "Harassment or abuse"
+        PERSONAL = "personal", "Personal information"
+        OTHER = "other", "Something else"
+
+    flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    text = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, answer__isnull=True)
+                | Q(question__isnull=True, answer__isnull=False),
+                name="flag_targets_one_post",
+            ),
+            models.UniqueConstraint(
+                fields=["flagger", "question"],
+                condition=Q(question__isnull=False),
+                name="one_flag_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["flagger", "answer"], condition=Q(answer__isnull=False), name="one_flag_per_answer"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} flag"

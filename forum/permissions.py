@@ -1,0 +1,20 @@
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .models import is_moderator
+
+
+def moderator_required(view):
+    """Anonymous visitors go to log in; members who are not moderators get 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_moderator(request.user):
+            raise PermissionDenied("Moderators only.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

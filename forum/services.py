@@ -1,0 +1,299 @@
+"""Every change to content goes through these functions: views, admin actions, commands and consumers call
+them; nothing else writes. Each checks permission, writes inside a transaction, records an audit entry
+where a moderator acted, and publishes its live event after commit.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import audit
+from .markdown import render
+from .models import Answer, Category, Question, Status, is_moderator
+from .notifications import notify
+
+
+class AlreadyDecided(Exception):
+    """Another moderator decided the item first."""
+
+    def __init__(self, item):
+        self.item = item
+        who = item.decided_by.public_name if item.decided_by else "another moderator"
+        super().__init__(f"Already {item.get_status_display().lower()} by {who}.")
+
+
+def _requires_review(author, *, is_answer: bool) -> bool:
+    if is_moderator(author):
+        return False
+    if is_answer and settings.FORUM_EXPERT_ANSWERS_SKIP_REVIEW and author.active_expert:
+        return False
+    return not (settings.FORUM_TRUSTED_SKIP_REVIEW and _is_trusted(author))
+
+
+def _is_trusted(user) -> bool:
+    from accounts.badges import is_trusted
+
+    return is_trusted(user)
+
+
+def _clean_tags(tags) -> list[str]:
+    cleaned = []
+    for tag in tags or []:
+        tag = slugify(str(tag))[:50]
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    if len(cleaned) > settings.FORUM_MAX_TAGS:
+        raise ValidationError({"tags": f"Use at most {settings.FORUM_MAX_TAGS} tags."})
+    return cleaned
+
+
+def _require_terms(accepted_terms: bool) -> None:
+    if not accepted_terms:
+        raise ValidationError({"accept_terms": "Please accept the community terms to post."})
+
+
+def _update_search_vector(question: Question) -> None:
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.search import SearchVector
+
+        Question.objects.filter(pk=question.pk).update(
+            search_vector=SearchVector("title", weight="A", config="english")
+            + SearchVector("body", weight="B", config="english")
+        )
+
+
+def refresh_answer_count(question_id: int) -> None:
+    """Recount a question's public answers from the rows (exact, cheap: one indexed count)."""
+    count = Answer.objects.filter(question_id=question_id, status=Status.APPROVED).count()
+    Question.objects.filter(pk=question_id).update(answer_count=count)
+
+
+def _went_public(item) -> None:
+    """Side effects of an item becoming visible to everyone (search, counts, live feeds)."""
+    from .live import announce_public
+
+    if isinstance(item, Question):
+        _update_search_vector(item)
+    else:
+        refresh_answer_count(item.question_id)
+        Question.objects.filter(pk=item.question_id).update(last_activity_at=timezone.now())
+    announce_public(item)
+
+
+@transaction.atomic
+def ask(
+    *,
+    author,
+    title: str,
+    body: str,
+    category: Category,
+    tags=(),
+    is_anonymous: bool = False,
+    accepted_terms: bool,
+    for_experts: Category | None = None,
+) -> Question:
+    """A member asks a question. It starts pending (moderators and trusted members excepted) and
+    reaches the moderation queue live; it becomes public only through `approve`."""
+    _require_terms(accepted_terms)
+    now = timezone.now()
+    status = Status.PENDING if _requires_review(author, is_answer=False) else Status.APPROVED
+    question = Question(
+        author=author,
+        title=title.strip(),
+        slug=slugify(title)[:200] or "question",
+        body=body,
+        body_html=render(body),
+        category=category,
+        is_anonymous=is_anonymous,
+        for_experts=for_experts,
+        terms_version=settings.TERMS_VERSION,
+        status=status,
+        created_at=now,
+        updated_at=now,
+        last_activity_at=now,
+        approved_at=now if status == Status.APPROVED else None,
+    )
+    question.full_clean()
+    tag_names = _clean_tags(tags)
+    question.save()
+    if tag_names:
+        question.tags.set(tag_names)
+    if status == Status.APPROVED:
+        _went_public(question)
+    else:
+        from .live import announce_pending
+
+        announce_pending(question)
+    return question
+
+
+@transaction.atomic
+def answer(*, author, question: Question, body: str, accepted_terms: bool) -> Answer:
+    """A member replies to an approved question. Members' replies start pending; verified experts'
+    skip review when FORUM_EXPERT_ANSWERS_SKIP_REVIEW is on."""
+    _require_terms(accepted_terms)
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != Status.APPROVED:
+        raise PermissionDenied("Only approved questions can be answered.")
+    now = timezone.now()
+    status = Status.PENDING if _requires_review(author, is_answer=True) else Status.APPROVED
+    item = Answer(
+        author=author,
+        question=question,
+        body=body,
+        body_html=render(body),
+        terms_version=settings.TERMS_VERSION,
+        status=status,
+        created_at=now,
+        updated_at=now,
+        approved_at=now if status == Status.APPROVED else None,
+    )
+    item.full_clean()
+    item.save()
+    if status == Status.APPROVED:
+        _went_public(item)
+        _notify_asker_of_answer(item)
+    else:
+        from .live import announce_pending
+
+        announce_pending(item)
+    return item
+
+
+def _notify_asker_of_answer(item: Answer) -> None:
+    question = item.question
+    if question.author_id == item.author_id:
+        return
+    expert = item.author.active_expert
+    if expert:
+        kind, text = "expert_answered", f"{expert.badge_label} answered your question “{question.title}”."
+    else:
+        kind, text = "answered", f"Your question “{question.title}” has a new answer."
+    notify(question.author, kind, text, item.get_absolute_url())
+
+
+@transaction.atomic
+def edit_question(
+    *, editor, question: Question, title: str, body: str, category: Category, tags=()
+) -> Question:
+    """The author (or a moderator) edits a question. An author's edit of approved content goes back to
+    review when FORUM_REVIEW_EDITS is on."""
+    if editor.pk != question.author_id and not is_moderator(editor):
+        raise PermissionDenied("Only the author or a moderator can edit this question.")
+    question.title, question.body, question.category = title.strip(), body, category
+    question.body_html = render(body)
+    question.updated_at = timezone.now()
+    back_to_review = (
+        editor.pk == question.author_id
+        and question.status == Status.APPROVED
+        and settings.FORUM_REVIEW_EDITS
+        and _requires_review(editor, is_answer=False)
+    )
+    if back_to_review:
+        question.status, question.decided_by, question.decided_at = Status.PENDING, None, None
+    question.full_clean()
+    tag_names = _clean_tags(tags)
+    question.save()
+    question.tags.set(tag_names)
+    if is_moderator(editor) and editor.pk != question.author_id:
+        audit.record(actor=editor, action="edit", target=question, subject=question.author)
+    if back_to_review:
+        from .live import announce_pending, announce_withdrawn
+
+        announce_withdrawn(question)
+        announce_pending(question)
+    elif question.status == Status.APPROVED:
+        _update_search_vector(question)
+    return question
+
+
+@transaction.atomic
+def edit_answer(*, editor, answer: Answer, body: str) -> Answer:
+    if editor.pk != answer.author_id and not is_moderator(editor):
+        raise PermissionDenied("Only the author or a moderator can edit this answer.")
+    answer.body, answer.body_html, answer.updated_at = body, render(body), timezone.now()
+    back_to_review = (
+        editor.pk == answer.author_id
+        and answer.status == Status.APPROVED
+        and settings.FORUM_REVIEW_EDITS
+        and _requires_review(editor, is_answer=True)
+    )
+    if back_to_review:
+        answer.status, answer.decided_by, answer.decided_at = Status.PENDING, None, None
+    answer.full_clean()
+    answer.save()
+    if is_moderator(editor) and editor.pk != answer.author_id:
+        audit.record(actor=editor, action="edit", target=answer, subject=answer.author)
+    from .live import announce_pending, announce_updated, announce_withdrawn
+
+    if back_to_review:
+        refresh_answer_count(answer.question_id)
+        announce_withdrawn(answer)
+        announce_pending(answer)
+    elif answer.status == Status.APPROVED:
+        announce_updated(answer)
+    return answer
+
+
+def _decide(*, moderator, item, status: str, reason: str):
+    if not is_moderator(moderator):
+        raise PermissionDenied("Only moderators can review content.")
+    model = type(item)
+    now = timezone.now()
+    changes = {"status": status, "decided_by": moderator, "decided_at": now, "decision_reason": reason}
+    if status == Status.APPROVED:
+        changes["approved_at"] = now
+    # A conditional UPDATE: of two moderators deciding at once, exactly one matches the pending row.
+    won = model.objects.filter(pk=item.pk, status=Status.PENDING).update(**changes)
+    if not won:
+        raise AlreadyDecided(model.objects.select_related("decided_by").get(pk=item.pk))
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def approve(*, moderator, item):
+    """A moderator approves a pending question or answer: it becomes public, the author is told, the
+    decision is audited, and open pages receive it live. Raises AlreadyDecided if someone was first."""
+    item = _decide(moderator=moderator, item=item, status=Status.APPROVED, reason="")
+    audit.record(actor=moderator, action="approve", target=item, subject=item.author)
+    _went_public(item)
+    from .live import announce_decided
+
+    announce_decided(item, moderator)
+    kind_name = "question" if isinstance(item, Question) else "answer"
+    notify(
+        item.author, "approved", f"Your {kind_name} “{_short(item)}” was approved.", item.get_absolute_url()
+    )
+    if isinstance(item, Answer):
+        _notify_asker_of_answer(item)
+    return item
+
+
+@transaction.atomic
+def reject(*, moderator, item, reason: str):
+    """A moderator rejects a pending item with a reason the author sees. Raises AlreadyDecided if
+    another moderator was first."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the author a reason for the rejection."})
+    item = _decide(moderator=moderator, item=item, status=Status.REJECTED, reason=reason)
+    audit.record(actor=moderator, action="reject", target=item, reason=reason, subject=item.author)
+    from .live import announce_decided
+
+    announce_decided(item, moderator)
+    kind_name = "question" if isinstance(item, Question) else "answer"
+    notify(
+        item.author,
+        "rejected",
+        f"Your {kind_name} “{_short(item)}” was not approved: {reason}",
+        item.get_absolute_url(),
+    )
+    return item
+
+
+def _short(item) -> str:
+    text = item.title if isinstance(item, Question) else item.question.title
+    return text if len(text) <= 80 else text[:77] + "…"

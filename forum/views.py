@@ -1,0 +1,293 @@
+"""Thin adapters from HTTP to services and selectors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from taggit.models import Tag
+
+from . import selectors, services
+from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm
+from .models import Answer, AuditEntry, Category, Question, Status, is_moderator
+from .permissions import moderator_required
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def home(request):
+    page = selectors.paginate_questions(selectors.question_list_base(), request.GET.get("before"))
+    return render(
+        request,
+        "forum/home.html",
+        {
+            "page": page,
+            "own_pending": selectors.own_pending_questions(request.user) if page.is_first else [],
+            "categories": Category.objects.all(),
+            "stream": "feed.home",
+        },
+    )
+
+
+def category_detail(request, slug):
+    category = get_object_or_404(Category, slug=slug)
+    page = selectors.paginate_questions(
+        selectors.question_list_base().filter(category=category), request.GET.get("before")
+    )
+    return render(
+        request,
+        "forum/category.html",
+        {
+            "category": category,
+            "page": page,
+            "categories": Category.objects.all(),
+            "stream": f"feed.category.{slug}",
+        },
+    )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    page = selectors.paginate_questions(
+        selectors.question_list_base().filter(tags=tag), request.GET.get("before")
+    )
+    return render(request, "forum/tag.html", {"tag": tag, "page": page, "stream": f"feed.tag.{slug}"})
+
+
+def question_detail(request, pk, slug=None):
+    question = selectors.question_for_page(pk, request.user)
+    if slug != question.slug:
+        return redirect(question, permanent=True)
+    answers = selectors.answers_for_page(question, request.user)
+    can_answer = question.status == Status.APPROVED
+    return render(
+        request,
+        "forum/question.html",
+        {
+            "question": question,
+            "answers": answers,
+            "related": selectors.related_questions(question) if question.is_public else [],
+            "answer_form": AnswerForm() if can_answer else None,
+            "reject_form": RejectForm(),
+            "stream": f"question.{question.pk}",
+        },
+    )
+
+
+@login_required
+def ask(request):
+    form = AskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            question = services.ask(
+                author=request.user,
+                title=data["title"],
+                body=data["body"],
+                category=data["category"],
+                tags=data["tags"],
+                is_anonymous=data["is_anonymous"],
+                for_experts=data["for_experts"],
+                accepted_terms=data["accept_terms"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("forum:ask_done", pk=question.pk)
+    return render(request, "forum/ask.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def ask_done(request, pk):
+    question = get_object_or_404(Question, pk=pk, author=request.user)
+    return render(request, "forum/ask_done.html", {"question": question})
+
+
+@login_required
+@require_POST
+def answer_create(request, pk):
+    question = selectors.question_for_page(pk, request.user)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            item = services.answer(
+                author=request.user,
+                question=question,
+                body=form.cleaned_data["body"],
+                accepted_terms=form.cleaned_data["accept_terms"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if item.status == Status.PENDING:
+                messages.success(request, "Thank you. Your answer will appear once a moderator approves it.")
+            else:
+                messages.success(request, "Your answer is published.")
+            return redirect(item.get_absolute_url())
+    answers = selectors.answers_for_page(question, request.user)
+    return render(
+        request,
+        "forum/question.html",
+        {
+            "question": question,
+            "answers": answers,
+            "related": selectors.related_questions(question),
+            "answer_form": form,
+            "stream": f"question.{question.pk}",
+        },
+        status=400,
+    )
+
+
+@login_required
+def question_edit(request, pk):
+    question = selectors.question_for_page(pk, request.user)
+    if question.author_id != request.user.pk and not is_moderator(request.user):
+        raise PermissionDenied("Only the author or a moderator can edit this question.")
+    form = EditQuestionForm(request.POST or None, initial=EditQuestionForm.initial_for(question))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            question = services.edit_question(
+                editor=request.user,
+                question=question,
+                title=data["title"],
+                body=data["body"],
+                category=data["category"],
+                tags=data["tags"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if question.status == Status.PENDING:
+                messages.info(
+                    request, "Your edit is saved and will be public again once a moderator reviews it."
+                )
+            else:
+                messages.success(request, "Your edit is saved.")
+            return redirect(question)
+    return render(request, "forum/question_edit.html", {"form": form, "question": question})
+
+
+@login_required
+def answer_edit(request, pk):
+    answer = get_object_or_404(Answer.objects.visible_to(request.user).select_related("question"), pk=pk)
+    if answer.author_id != request.user.pk and not is_moderator(request.user):
+        raise PermissionDenied("Only the author or a moderator can edit this answer.")
+    form = EditAnswerForm(request.POST or None, initial={"body": answer.body})
+    if request.method == "POST" and form.is_valid():
+        answer = services.edit_answer(editor=request.user, answer=answer, body=form.cleaned_data["body"])
+        if answer.status == Status.PENDING:
+            messages.info(request, "Your edit is saved and will be public again once a moderator reviews it.")
+        else:
+            messages.success(request, "Your edit is saved.")
+        return redirect(answer.get_absolute_url())
+    return render(request, "forum/answer_edit.html", {"form": form, "answer": answer})
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = selectors.search_questions(query) if query else []
+    return render(request, "forum/search.html", {"form": form, "query": query, "results": results})
+
+
+# --- Moderation -------------------------------------------------------------------------------------------
+
+MODERATED = {"question": Question, "answer": Answer}
+
+
+@moderator_required
+def moderation_queue(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in MODERATED else ""
+    category = Category.objects.filter(slug=request.GET.get("category", "")).first()
+    items = selectors.moderation_queue(kind=kind, category=category)
+    return render(
+        request,
+        "forum/moderation_queue.html",
+        {
+            "items": items,
+            "kind": kind,
+            "category": category,
+            "categories": Category.objects.all(),
+            "reject_form": RejectForm(),
+            "stream": "moderation",
+        },
+    )
+
+
+@moderator_required
+@require_POST
+def moderation_decide(request, kind, pk):
+    model = MODERATED.get(kind)
+    if model is None:
+        raise Http404
+    item = get_object_or_404(model.objects.select_related("author"), pk=pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.approve(moderator=request.user, item=item)
+            message = f"Approved: {item}"
+        elif decision == "reject":
+            services.reject(moderator=request.user, item=item, reason=request.POST.get("reason", ""))
+            message = f"Rejected: {item}"
+        else:
+            return render(request, "forum/_flash.html", {"error": "Choose approve or reject."}, status=400)
+    except services.AlreadyDecided as exc:
+        message, level = str(exc), messages.WARNING
+        status = 409
+    except ValidationError as error:
+        message, level, status = " ".join(error.messages), messages.ERROR, 400
+    else:
+        level, status = messages.SUCCESS, 200
+    if request.htmx:
+        return render(request, "forum/_decided.html", {"message": message, "level": level}, status=status)
+    messages.add_message(request, level, message)
+    return redirect(request.POST.get("next") or reverse("forum:moderation_queue"))
+
+
+@moderator_required
+def audit_log(request):
+    entries = AuditEntry.objects.select_related("actor", "subject", "target_type")
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    return render(request, "forum/audit_log.html", {"entries": entries[:200], "action": action})
+
+
+# --- Static pages and operations --------------------------------------------------------------------------
+
+
+def healthz(request):
+    """Database and Redis reachability for load balancers; 503 when the database is down."""
+    from django.conf import settings
+
+    status = {"database": "ok", "redis": "not configured"}
+    code = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        status["database"], code = "unreachable", 503
+    if settings.REDIS_URL:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.5, socket_timeout=0.5).ping()
+            status["redis"] = "ok"
+        except Exception:
+            # Live updates pause without Redis but pages keep working: degraded, not down.
+            status["redis"] = "unreachable"
+    status["status"] = "ok" if code == 200 and status["redis"] != "unreachable" else "degraded"
+    return JsonResponse(status, status=code)

@@ -1,0 +1,1 @@
+// Live updates client: see issue #4.

@@ -1,0 +1,66 @@
+import factory
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import User
+from forum.markdown import render
+from forum.models import Answer, Category, Question, Status
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Member {n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def make_moderator(**kwargs) -> User:
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return User.objects.get(pk=user.pk)  # fresh instance: permission cache empty
+
+
+def category(slug: str = "mental-health") -> Category:
+    return Category.objects.get(slug=slug)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question row written directly (no service), for arranging state; flows under test use services."""
+
+    class Meta:
+        model = Question
+
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"How can I sleep better, question {n}?")
+    slug = factory.Sequence(lambda n: f"how-can-i-sleep-better-question-{n}")
+    body = "I wake up at night and cannot fall asleep again. What helps?"
+    body_html = factory.LazyAttribute(lambda o: render(o.body))
+    category = factory.LazyFunction(category)
+    status = Status.APPROVED
+    terms_version = settings.TERMS_VERSION
+    approved_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == Status.APPROVED else None)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    author = factory.SubFactory(UserFactory)
+    question = factory.SubFactory(QuestionFactory)
+    body = "A fixed bedtime and no screens for an hour before bed helped me."
+    body_html = factory.LazyAttribute(lambda o: render(o.body))
+    status = Status.APPROVED
+    terms_version = settings.TERMS_VERSION
+    approved_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == Status.APPROVED else None)
