@@ -27,6 +27,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Screenshots of the main pages (desktop and phone, light and dark) into docs/screenshots/; needs Chromium.
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
+
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

@@ -9,6 +9,8 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# A small file can decode to a huge bitmap; refuse it before resizing spends the memory.
+MAX_PIXELS = 40_000_000
 
 
 def validate_avatar(upload) -> None:
@@ -17,8 +19,10 @@ def validate_avatar(upload) -> None:
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            fmt = image.format
+            fmt, (width, height) = image.format, image.size
             image.verify()
+    except Image.DecompressionBombError as exc:
+        raise ValidationError("That photo has too many pixels. Please choose a smaller one.") from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(
             "That file is not an image we can read. Use a JPEG, PNG or WebP photo."
@@ -27,6 +31,8 @@ def validate_avatar(upload) -> None:
         upload.seek(0)
     if fmt not in ALLOWED_FORMATS:
         raise ValidationError("Use a JPEG, PNG or WebP photo.")
+    if width * height > MAX_PIXELS:
+        raise ValidationError("That photo has too many pixels. Please choose a smaller one.")
 
 
 def square_sizes(upload) -> dict[int, ContentFile]:

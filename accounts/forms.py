@@ -1,7 +1,7 @@
 from django import forms
 
 from .avatars import validate_avatar
-from .models import User
+from .models import ExpertApplication, User
 
 
 class SignupForm(forms.Form):
@@ -20,9 +20,11 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    avatar_upload = forms.ImageField(
+    # A FileField, not an ImageField: the photo is judged by its content (validate_avatar), not its name.
+    avatar_upload = forms.FileField(
         label="Photo",
         required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text="JPEG, PNG or WebP, up to 2 MB. Location data in the photo is removed.",
     )
     remove_avatar = forms.BooleanField(label="Remove my photo", required=False)
@@ -37,3 +39,96 @@ class ProfileForm(forms.ModelForm):
         if upload:
             validate_avatar(upload)
         return upload
+
+
+# --- Expert verification -----------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Several files in one input; each is checked by content in accounts.documents, not here by name."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def _documents_field(help_text: str):
+    from django.conf import settings
+    from django.template.defaultfilters import filesizeformat
+
+    from .documents import MAX_DOCUMENTS
+
+    return DocumentsField(
+        label="Proof documents",
+        required=False,
+        help_text=f"{help_text} PDF, JPEG or PNG, up to {filesizeformat(settings.EXPERT_DOCUMENT_MAX_BYTES)} "
+        f"each, at most {MAX_DOCUMENTS}. Only moderators can open them.",
+    )
+
+
+class ExpertApplicationForm(forms.ModelForm):
+    documents = _documents_field("For example your licence or registration certificate.")
+
+    class Meta:
+        model = ExpertApplication
+        fields = [
+            "profession",
+            "specialties",
+            "credentials",
+            "institution",
+            "licence_number",
+            "licence_issuer",
+            "conflict_of_interest",
+        ]
+        labels = {
+            "specialties": "Specialties",
+            "credentials": "Credentials line",
+            "conflict_of_interest": "Conflicts of interest (optional)",
+        }
+        help_texts = {
+            "specialties": "The categories you will answer in as an expert.",
+            "licence_issuer": "The board, college or registry that issued the number.",
+            "conflict_of_interest": "Shown under your answers, e.g. 'Paid speaker for a drug maker'.",
+        }
+        widgets = {
+            "specialties": forms.CheckboxSelectMultiple,
+            "conflict_of_interest": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class InfoReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Your answer to the moderator", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    documents = _documents_field("Add documents if the moderator asked for them.")
+
+
+class ApplicationDecisionForm(forms.Form):
+    DECISIONS = [("approve", "Approve"), ("more_info", "Ask for more information"), ("reject", "Reject")]
+
+    decision = forms.ChoiceField(choices=DECISIONS)
+    message = forms.CharField(
+        label="Message to the applicant",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to ask for more information or to reject; the applicant sees it.",
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for revoking", max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,4 +1,5 @@
-"""Writes about people: profiles now; expert verification, badges and reputation as they land."""
+"""Writes about people: profiles here; expert verification in accounts.verification, earned badges in
+accounts.badges (award_badges_for) and reputation in accounts.reputation."""
 
 from django.conf import settings
 from django.db import transaction

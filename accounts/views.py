@@ -1,40 +1,44 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from forum.models import Answer, Question
-
+from . import selectors
 from .forms import ProfileForm
 from .models import User
 from .services import update_profile
 
 
 def profile(request, pk):
+    """A member's public profile; for a verified expert also the expert profile (credentials, featured
+    answers). An expert looking at their own profile gets a due expiry notice at once."""
     member = get_object_or_404(
         User.objects.select_related("expert_credential__specialty"), pk=pk, is_active=True
     )
-    # Anonymous questions never appear on the asker's public profile.
-    questions = (
-        Question.objects.approved()
-        .filter(author=member, is_anonymous=False)
-        .select_related("category")
-        .order_by("-approved_at")[:10]
-    )
-    answers = (
-        Answer.objects.visible_to(None)
-        .filter(author=member)
-        .select_related("question")
-        .order_by("-created_at")[:10]
-    )
+    if request.user.pk == member.pk:
+        from .verification import notice_on_read
+
+        notice_on_read(member)
+    expert = member.active_expert
     return render(
-        request, "accounts/profile.html", {"member": member, "questions": questions, "answers": answers}
+        request,
+        "accounts/profile.html",
+        {
+            "member": member,
+            "questions": selectors.profile_questions(member),
+            "answers": selectors.profile_answers(member),
+            "featured_answers": selectors.profile_answers(member, featured=True) if expert else [],
+            "badge_awards": selectors.badges_of(member),
+        },
     )
 
 
 @login_required
 def profile_edit(request):
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    # A copy, so a refused form does not change the signed-in member shown in the header.
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -52,4 +56,4 @@ def profile_edit(request):
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile", pk=request.user.pk)
-    return render(request, "accounts/profile_edit.html", {"form": form})
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=400 if form.errors else 200)

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "community.security.SecurityHeadersMiddleware",
+    "accounts.mfa.PowersNeedMFAMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -111,22 +114,48 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: REDIS_URL selects channels-redis and a Redis cache; else in-memory and local memory.
+# Both tolerate a Redis outage: the cache degrades to misses, live updates pause and catch up afterwards
+# (README, "Live updates"). Live events also go to a bounded per-stream backlog (Redis Streams, or an
+# in-process deque without Redis) so reconnecting browsers can replay what they missed.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "hc")
+LIVE_BACKLOG_SIZE = int(os.environ.get("LIVE_BACKLOG_SIZE", "500"))  # events kept per stream for replay
+LIVE_BACKLOG_TTL = int(os.environ.get("LIVE_BACKLOG_TTL", str(7 * 24 * 3600)))  # idle streams expire
 if REDIS_URL:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    # One immediate retry on a new connection: after a Redis restart, pooled connections are stale.
+    REDIS_RETRY_ON = [RedisConnectionError, RedisTimeoutError]
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "community.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hc"),
             "TIMEOUT": 300,
             # Short timeouts so a Redis outage slows a request by milliseconds, not seconds.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry_on_error": REDIS_RETRY_ON,
+            },
         }
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_PREFIX", "hc")},
+            # Pub/sub: one PUBLISH per group_send whatever the group size (measured: bench/channel_layer.py).
+            "BACKEND": "community.channel_layer.ResilientRedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": 0.5,
+                        "socket_timeout": 2,
+                        "retry_on_error": REDIS_RETRY_ON,
+                    }
+                ],
+                "prefix": CHANNEL_PREFIX,
+            },
         }
     }
 else:
@@ -154,7 +183,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Our form adds the display name; allauth's own sign-up form supplies email and passwords around it.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -214,6 +244,32 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page (hx-headers), not from the cookie
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Content Security Policy (django-csp): scripts, styles and everything else from this site only; no inline
+# script or style anywhere (htmx's own indicator styles are switched off in base.html's htmx-config). The
+# WebSocket is same-origin, which 'self' covers. data: images are allauth's TOTP QR code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features this site never uses (community.security.SecurityHeadersMiddleware sends it).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 # The health check is called over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -229,14 +285,52 @@ AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_SIZES = (256, 64)
 EXPERT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 
+# --- Trust and safety (issue 7; documented in the README, "Trust, safety and privacy").
+# Distinct open flags that hide an item until a moderator decides.
+FORUM_FLAGS_TO_HIDE = int(os.environ.get("FORUM_FLAGS_TO_HIDE", "3"))
+# Rate limits per member, "count/period" with period s, m, h or d (e.g. "10/h", "3/15m"). Members whose
+# account is younger than FORUM_NEW_MEMBER_DAYS get the tighter second table. Moderators are exempt.
+FORUM_NEW_MEMBER_DAYS = int(os.environ.get("FORUM_NEW_MEMBER_DAYS", "7"))
+FORUM_RATE_LIMITS = {"question": "20/h", "answer": "40/h", "vote": "200/h", "flag": "30/d"}
+FORUM_NEW_MEMBER_RATE_LIMITS = {"question": "5/h", "answer": "10/h", "vote": "60/h", "flag": "10/d"}
+# A new member's post with this many links or more goes to the queue with a note for moderators.
+FORUM_SPAM_MAX_LINKS = int(os.environ.get("FORUM_SPAM_MAX_LINKS", "3"))
+# Crisis resources shown when a post mentions suicide or self-harm, per locale; CRISIS_LOCALE picks the
+# site's default (the phrase list itself is data: forum.CrisisPhrase, editable in the admin).
+CRISIS_LOCALE = os.environ.get("CRISIS_LOCALE", "en-us").lower()
+CRISIS_RESOURCES = {
+    "en-us": [
+        {"name": "988 Suicide & Crisis Lifeline", "how": "Call or text 988, any time, free.",
+         "tel": "988", "sms": "988", "url": "https://988lifeline.org"},
+    ],
+    "en-ca": [
+        {"name": "9-8-8 Suicide Crisis Helpline", "how": "Call or text 988, any time, free.",
+         "tel": "988", "sms": "988", "url": "https://988.ca"},
+    ],
+    "en-gb": [
+        {"name": "Samaritans", "how": "Call 116 123, any time, free.", "tel": "116123",
+         "url": "https://www.samaritans.org"},
+    ],
+    "en-au": [
+        {"name": "Lifeline Australia", "how": "Call 13 11 14 or text 0477 13 11 14, any time.",
+         "tel": "131114", "sms": "0477131114", "url": "https://www.lifeline.org.au"},
+    ],
+}  # fmt: skip
+# Moderators and experts must have a TOTP authenticator (allauth.mfa) before they use their powers.
+REQUIRE_MFA_FOR_POWERS = env_bool("REQUIRE_MFA_FOR_POWERS", True)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Paths carry question slugs and search terms (health content): community.log_filters redacts them.
+    "filters": {"redact_paths": {"()": "community.log_filters.RedactPaths"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines can carry search terms (health content): keep them out of the log.
+        "django.request": {"filters": ["redact_paths"]},
+        "django.server": {"filters": ["redact_paths"]},
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
     },

@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from forum.views import healthz
 
+# A suspended or banned member sees why and until when (403); rate limits answer with a 429 page.
+handler403 = "forum.safety_views.permission_denied"
+handler429 = "forum.safety_views.too_many_requests"  # used by allauth's login and sign-up limits
+
 admin.site.site_header = "Health Community administration"
 admin.site.site_title = "Health Community admin"
 

@@ -119,3 +119,60 @@ class FlagAdmin(admin.ModelAdmin):
     list_display = ["reason", "flagger", "question", "answer", "created_at", "resolved_at", "outcome"]
     list_filter = ["reason", "resolved_at"]
     raw_id_fields = ["flagger", "question", "answer"]
+
+
+# --- Trust and safety -------------------------------------------------------------------------------------------
+
+from .models import Appeal, CrisisPhrase, Revision, Sanction  # noqa: E402
+
+
+@admin.register(CrisisPhrase)
+class CrisisPhraseAdmin(admin.ModelAdmin):
+    """The crisis phrase list (forum.crisis): moderators add, edit or switch off phrases here."""
+
+    list_display = ["phrase", "is_active", "note", "created_at"]
+    list_editable = ["is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["phrase"]
+
+    def delete_queryset(self, request, queryset):
+        from django.core.cache import cache
+
+        from .models import CRISIS_CACHE_KEY
+
+        super().delete_queryset(request, queryset)
+        cache.delete(CRISIS_CACHE_KEY)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written through forum.moderation / sanctions / appeals only; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdmin):
+    list_display = ["member", "kind", "created_at", "ends_at", "lifted_at", "moderator"]
+    list_filter = ["kind"]
+    list_select_related = ["member", "moderator"]
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ["member", "state", "created_at", "closed_at"]
+    list_filter = ["state"]
+    list_select_related = ["member"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "editor", "question", "answer", "reason"]
+    list_select_related = ["editor", "question", "answer__question"]
+    raw_id_fields = ["question", "answer"]

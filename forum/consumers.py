@@ -1,8 +1,22 @@
 """WebSocket consumers: subscribe, authorise, relay. No domain logic and no database work on fan-out.
 
-A client sends {"subscribe": ["question.12", "feed.home", ...]}; each stream is authorised once, at
-subscribe time, against the socket's session user; events then arrive as {"stream", "event", "data",
-"html"}. Malformed or oversized messages are ignored with a log line.
+Protocol (client -> server), one JSON text message of at most 4 KiB:
+    {"subscribe": ["question.12", "feed.home", ...], "since": {"question.12": 41}}
+`since` is the last sequence the page has seen of a stream (the page renders it; the client remembers it
+across reconnects). Each stream is authorised once, at subscribe time, against the socket's session user:
+a question stream only if the question is visible to the user, "moderation" only for moderators,
+"user.<id>" only for that member. The server answers {"subscribed": stream, "seq": n} or
+{"denied": stream}, then replays what the client missed from the stream's backlog, or, when that is no
+longer possible, sends {"stream", "seq", "event": "refetch"} so the client reloads the fragment.
+
+Events (server -> client) are {"stream", "seq", "event", "data", "html"?}, encoded once by the publisher
+(forum.events) and relayed unchanged. A consumer keeps the last sequence it relayed per stream: a
+duplicate is skipped, a gap (pub/sub delivers at most once) is filled from the backlog. When the channel
+layer comes back after a Redis outage (community.channel_layer sends "live.resync"), every stream is
+refetched, because events published during the outage were lost. When a question stops being public
+("question.removed"), only moderators and the author keep following its stream.
+
+Malformed, binary or oversized messages are ignored with a log line; the consumer keeps serving.
 """
 
 import json
@@ -11,8 +25,12 @@ import re
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from redis.exceptions import RedisError
+
+from community import redis_health
 
 from . import events
+from .backlog import get_backlog
 
 log = logging.getLogger(__name__)
 
@@ -21,30 +39,62 @@ MAX_STREAMS = 20
 STREAM_RE = re.compile(
     r"^(feed\.home|feed\.category\.[\w-]{1,60}|feed\.tag\.[\w-]{1,60}|question\.\d{1,12}|moderation|user\.\d{1,12})$"
 )
+OUTAGE_ERRORS = (RedisError, OSError)
+TRY_AGAIN_LATER = 1013  # WebSocket close code: the client reconnects with backoff
 
 
 @database_sync_to_async
-def _may_follow(user, stream: str) -> bool:
+def _authorise(user, stream: str) -> tuple[bool, bool]:
+    """(may follow, keeps following when the question stops being public)."""
     from .models import Question, is_moderator
 
-    if stream == "moderation":
-        return is_moderator(user)
+    if stream == events.MODERATION_STREAM:
+        return is_moderator(user), True
     if stream.startswith("user."):
-        return user.is_authenticated and stream == f"user.{user.pk}"
+        return bool(user and user.is_authenticated and stream == events.user_stream(user.pk)), True
     if stream.startswith("question."):
         pk = int(stream.split(".", 1)[1])
-        return Question.objects.visible_to(user).filter(pk=pk).exists()
-    return True
+        author_id = (
+            Question.objects.visible_to(user).filter(pk=pk).values_list("author_id", flat=True).first()
+        )
+        if author_id is None:
+            return False, False
+        return True, is_moderator(user) or (user.is_authenticated and author_id == user.pk)
+    return True, False  # feeds carry approved content only
+
+
+def _valid_since(value) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**53:
+        return value
+    return None
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        # With Redis down the layer cannot even give this socket a channel: refuse it quietly (the
+        # client retries with backoff) instead of logging a traceback per attempt.
+        try:
+            await super().__call__(scope, receive, send)
+        except OUTAGE_ERRORS as exc:
+            redis_health.report_down("websocket", exc)
+            try:
+                await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
+            except Exception:  # the socket may already be gone
+                log.debug("Socket closed before it could be refused")
+
     async def connect(self):
-        self.streams: set[str] = set()
+        self.streams: dict[str, int | None] = {}  # stream -> last sequence relayed (None: not known yet)
+        self.keepers: set[str] = set()  # streams that survive "question.removed"
         await self.accept()
 
     async def disconnect(self, code):
-        for stream in self.streams:
-            await self.channel_layer.group_discard(events.group_name(stream), self.channel_name)
+        for stream in list(getattr(self, "streams", {})):
+            try:
+                await self.channel_layer.group_discard(events.group_name(stream), self.channel_name)
+            except OUTAGE_ERRORS:
+                break
+
+    # --- Client messages -----------------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
         if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
@@ -53,26 +103,102 @@ class LiveConsumer(AsyncWebsocketConsumer):
         try:
             message = json.loads(text_data)
             wanted = message["subscribe"]
-            if not isinstance(wanted, list):
+            since = message.get("since") or {}
+            if not isinstance(wanted, list) or not isinstance(since, dict):
                 raise TypeError
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.info("Ignored a malformed WebSocket message.")
             return
         user = self.scope.get("user")
+        if not all(isinstance(s, str) and STREAM_RE.match(s) for s in wanted):
+            log.info("Ignored invalid stream names in a WebSocket message.")
         for stream in wanted[:MAX_STREAMS]:
             if not isinstance(stream, str) or not STREAM_RE.match(stream) or stream in self.streams:
                 continue
             if len(self.streams) >= MAX_STREAMS:
                 break
-            if await _may_follow(user, stream):
-                self.streams.add(stream)
+            allowed, keeps = await _authorise(user, stream)
+            if not allowed:
+                await self.send_json({"denied": stream})
+                continue
+            try:
                 await self.channel_layer.group_add(events.group_name(stream), self.channel_name)
-                await self.send(text_data=json.dumps({"subscribed": stream}))
-            else:
-                await self.send(text_data=json.dumps({"denied": stream}))
+                await self._start(stream, _valid_since(since.get(stream)), keeps)
+            except OUTAGE_ERRORS as exc:
+                redis_health.report_down("websocket", exc)
+                await self.close(code=TRY_AGAIN_LATER)
+                return
+
+    async def _start(self, stream: str, since: int | None, keeps: bool) -> None:
+        self.streams[stream] = None
+        if keeps:
+            self.keepers.add(stream)
+        backlog = get_backlog()
+        if since is None:
+            self.streams[stream] = await backlog.latest(stream)
+            await self.send_json({"subscribed": stream, "seq": self.streams[stream]})
+            return
+        await self.send_json({"subscribed": stream, "seq": since})
+        self.streams[stream] = since
+        await self._catch_up(stream, since)
+
+    # --- Channel-layer messages (no database work here) ----------------------------------------------------
 
     async def stream_event(self, message):
-        payload = {"stream": message["stream"], "event": message["event"], "data": message.get("data", {})}
-        if "html" in message:
-            payload["html"] = message["html"]
-        await self.send(text_data=json.dumps(payload))
+        stream, seq = message["stream"], message["seq"]
+        if stream not in self.streams:
+            return  # dropped meanwhile
+        last = self.streams[stream]
+        if last is not None and seq <= last:
+            return  # already relayed (replayed from the backlog)
+        if last is not None and seq > last + 1:
+            await self._catch_up(stream, last)  # pub/sub lost something: the backlog has it
+            return
+        await self._relay(stream, seq, message["event"], message["text"])
+
+    async def live_resync(self, message):
+        """The channel layer reconnected after an outage: what was published meanwhile is lost, so every
+        page reloads what it follows."""
+        for stream in list(self.streams):
+            try:
+                current = await get_backlog().latest(stream)
+            except OUTAGE_ERRORS:
+                current = None
+            await self._refetch(stream, current, "layer reconnected")
+
+    # --- Helpers -------------------------------------------------------------------------------------------
+
+    async def _catch_up(self, stream: str, last: int) -> None:
+        try:
+            missed, current = await get_backlog().since(stream, last)
+        except OUTAGE_ERRORS:
+            return  # the layer's resync will refetch once Redis is back
+        if missed is None:
+            await self._refetch(stream, current, "backlog")
+            return
+        for entry in missed:
+            text = events.encode(stream, entry["seq"], entry["event"], entry["data"], entry.get("html", ""))
+            await self._relay(stream, entry["seq"], entry["event"], text)
+            if stream not in self.streams:
+                return
+
+    async def _relay(self, stream: str, seq: int, event: str, text: str) -> None:
+        await self.send(text_data=text)
+        self.streams[stream] = seq
+        if event == "question.removed" and stream.startswith("question.") and stream not in self.keepers:
+            await self._drop(stream)
+
+    async def _refetch(self, stream: str, current: int | None, reason: str) -> None:
+        self.streams[stream] = current
+        await self.send_json(
+            {"stream": stream, "seq": current, "event": "refetch", "data": {"reason": reason}}
+        )
+
+    async def _drop(self, stream: str) -> None:
+        self.streams.pop(stream, None)
+        self.keepers.discard(stream)
+        await self.channel_layer.group_discard(events.group_name(stream), self.channel_name)
+        await self.send_json({"unsubscribed": stream})
+
+    async def send_json(self, content) -> None:
+        await self.send(text_data=json.dumps(content, separators=(",", ":")))

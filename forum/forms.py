@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from .models import Category, Question
+from .safety_forms import PersonalDataCheckForm
 
 
 class TagsField(forms.CharField):
@@ -40,7 +41,7 @@ def terms_field():
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PersonalDataCheckForm):
     title = forms.CharField(
         max_length=200,
         min_length=10,
@@ -77,7 +78,18 @@ class AskForm(QuestionForm):
     accept_terms = terms_field()
 
 
+def edit_reason_field():
+    return forms.CharField(
+        label="Reason for this edit",
+        max_length=500,
+        required=False,
+        help_text="Kept with the revision history; when a moderator edits someone's post, the author sees it.",
+    )
+
+
 class EditQuestionForm(QuestionForm):
+    edit_reason = edit_reason_field()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["is_anonymous"]
@@ -93,7 +105,7 @@ class EditQuestionForm(QuestionForm):
         }
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PersonalDataCheckForm):
     body = forms.CharField(
         label="Your answer",
         max_length=20000,
@@ -104,8 +116,9 @@ class AnswerForm(forms.Form):
     accept_terms = terms_field()
 
 
-class EditAnswerForm(forms.Form):
+class EditAnswerForm(PersonalDataCheckForm):
     body = AnswerForm.base_fields["body"]
+    edit_reason = edit_reason_field()
 
 
 class RejectForm(forms.Form):

@@ -1,15 +1,23 @@
 """What each domain change looks like as a live event. Called by services only; fragments are rendered
-once per event here, never per subscriber. Public streams only ever carry approved content: pending items
-travel on the moderators' stream and the author's own stream.
+once per event here, never per subscriber, and never with a viewer (no request, no user, no CSRF token):
+anything viewer-specific is added by static/js/live.js in the browser.
+
+Public streams (`question.<id>`, `feed.*`) only ever carry approved content; pending items travel on the
+moderators' stream only, and the author learns of decisions on their own `user.<id>` stream.
 """
+
+import logging
 
 from django.template.loader import render_to_string
 
 from . import events
-from .models import Answer, Question
+from .models import Answer, Question, Status
+
+log = logging.getLogger(__name__)
 
 
 def _answer_html(answer: Answer) -> str:
+    """The answer as everyone sees it (forum/_answer.html with live=True: no viewer-specific bits)."""
     from .selectors import answers_for_page
 
     answer = answers_for_page(answer.question, viewer=None, only_pk=answer.pk)[0]
@@ -18,29 +26,66 @@ def _answer_html(answer: Answer) -> str:
     )
 
 
+def _queue_item_html(item) -> str:
+    """A pending item as the moderation queue shows it; its forms get their CSRF token in the browser."""
+    if isinstance(item, Question):
+        item = Question.objects.select_related("author", "category").prefetch_related("tags").get(pk=item.pk)
+    else:
+        item = Answer.objects.select_related("author", "question", "question__category").get(pk=item.pk)
+    return render_to_string("forum/_queue_item.html", {"item": item, "live": True})
+
+
 def _kind(item) -> str:
     return "question" if isinstance(item, Question) else "answer"
 
 
+def _is_public(item) -> bool:
+    return item.status == Status.APPROVED
+
+
+def _answer_count(question_id: int):
+    def read() -> dict:
+        count = Question.objects.filter(pk=question_id).values_list("answer_count", flat=True).first()
+        return {"answer_count": count or 0}
+
+    return read
+
+
+def _pending_count() -> dict:
+    from .selectors import pending_count
+
+    return {"pending_count": pending_count()}
+
+
+def _feed_streams(question: Question) -> list[str]:
+    streams = [events.HOME_STREAM, events.category_stream(question.category.slug)]
+    streams += [events.tag_stream(tag.slug) for tag in question.tags.all()]
+    return streams
+
+
 def announce_public(item) -> None:
-    """An item became visible to everyone."""
+    """An item became visible to everyone: the answer on its question's page ("answer.new" with the
+    fragment), or the question on the home, category and tag feeds ("question.new", data only)."""
+    if not _is_public(item):  # a guard: nothing pending, rejected or hidden reaches a public stream
+        log.error("Refused to announce a %s %s that is not public", _kind(item), item.pk)
+        return
     if isinstance(item, Answer):
         events.publish(
             events.question_stream(item.question_id),
             "answer.new",
             {"answer_id": item.pk},
             html=_answer_html(item),
+            late_data=_answer_count(item.question_id),
         )
     else:
         data = {"question_id": item.pk, "category": item.category.slug}
-        events.publish(events.HOME_STREAM, "question.new", data)
-        events.publish(events.category_stream(item.category.slug), "question.new", data)
-        for tag in item.tags.all():
-            events.publish(f"feed.tag.{tag.slug}", "question.new", data)
+        for stream in _feed_streams(item):
+            events.publish(stream, "question.new", data)
 
 
 def announce_updated(item) -> None:
-    if isinstance(item, Answer):
+    """A public answer changed (edited by a moderator, or without review): open pages replace it."""
+    if isinstance(item, Answer) and _is_public(item):
         events.publish(
             events.question_stream(item.question_id),
             "answer.updated",
@@ -50,20 +95,107 @@ def announce_updated(item) -> None:
 
 
 def announce_withdrawn(item) -> None:
-    """An item stopped being public (back to review, hidden): open pages remove it."""
+    """An item stopped being public (back to review, hidden, deleted): open pages remove it. Consumers
+    drop a question's stream for everyone but moderators and the author on "question.removed"."""
     if isinstance(item, Answer):
-        events.publish(events.question_stream(item.question_id), "answer.removed", {"answer_id": item.pk})
+        events.publish(
+            events.question_stream(item.question_id),
+            "answer.removed",
+            {"answer_id": item.pk},
+            late_data=_answer_count(item.question_id),
+        )
     else:
-        events.publish(events.question_stream(item.pk), "question.removed", {"question_id": item.pk})
+        data = {"question_id": item.pk}
+        events.publish(events.question_stream(item.pk), "question.removed", data)
+        for stream in _feed_streams(item):
+            events.publish(stream, "question.removed", data)
 
 
 def announce_pending(item) -> None:
-    events.publish(events.MODERATION_STREAM, "queue.new", {"kind": _kind(item), "id": item.pk})
+    """An item awaits review: moderators' queues show it ("queue.new" with the queue fragment) and every
+    moderator's header count follows."""
+    category = item.category if isinstance(item, Question) else item.question.category
+    events.publish(
+        events.MODERATION_STREAM,
+        "queue.new",
+        {"kind": _kind(item), "id": item.pk, "category": category.slug},
+        html=_queue_item_html(item),
+        late_data=_pending_count,
+    )
 
 
 def announce_decided(item, moderator) -> None:
+    """A moderator decided an item: other moderators' queues replace it with "approved by <name>"."""
     events.publish(
         events.MODERATION_STREAM,
         "queue.decided",
-        {"kind": _kind(item), "id": item.pk, "status": item.status, "by": moderator.public_name},
+        {
+            "kind": _kind(item),
+            "id": item.pk,
+            "status": item.status,
+            "by": moderator.public_name,
+            "by_id": moderator.pk,
+        },
+        late_data=_pending_count,
     )
+
+
+def announce_urgent(item) -> None:
+    """A post with crisis language is waiting: moderators' open queues show it first, at once."""
+    events.publish(
+        events.MODERATION_STREAM, "queue.urgent", {"kind": _kind(item), "id": item.pk, "urgent": True}
+    )
+
+
+def announce_flagged(item, *, open_flags: int, hidden: bool) -> None:
+    """A member flagged an item; `hidden` when the flags reached FORUM_FLAGS_TO_HIDE."""
+    events.publish(
+        events.MODERATION_STREAM,
+        "queue.flagged",
+        {"kind": _kind(item), "id": item.pk, "flags": open_flags, "hidden": hidden},
+    )
+
+
+# --- Votes, accepted and featured answers (their services: forum.voting, forum.curation) ----------------
+
+
+def _question_id(item) -> int:
+    return item.pk if isinstance(item, Question) else item.question_id
+
+
+def announce_score(item) -> None:
+    """A vote changed the score of a public question or answer: "score" {"kind", "id", "score"} on the
+    question's stream."""
+    model, pk = type(item), item.pk
+    events.publish(
+        events.question_stream(_question_id(item)),
+        "score",
+        {"kind": _kind(item), "id": item.pk, "score": item.score},
+        # Read after the commit, so of two concurrent votes the later event carries the final score.
+        late_data=lambda: {"score": model.objects.filter(pk=pk).values_list("score", flat=True).first()},
+    )
+
+
+def announce_accepted(question, answer) -> None:
+    """The asker accepted `answer` (None: withdrew the acceptance): "answer.accepted" {"question_id",
+    "answer_id"} on the question's stream; open pages move the mark (and the answer to the top)."""
+    events.publish(
+        events.question_stream(question.pk),
+        "answer.accepted",
+        {"question_id": question.pk, "answer_id": answer.pk if answer else None},
+        # The accepted answer as everyone sees it, mark included; open pages replace it in place.
+        html=_answer_html(answer) if answer is not None and answer.is_public else "",
+    )
+
+
+def announce_featured(answer) -> None:
+    """A moderator featured or unfeatured a public expert answer: "answer.featured" {"answer_id",
+    "featured"} with the re-rendered answer on the question's stream, and on the home feed (whose
+    "Expert answers" section lists featured answers)."""
+    if not (answer.is_public and answer.question.is_public):
+        return  # public streams never carry what the public cannot see
+    data = {"answer_id": answer.pk, "question_id": answer.question_id, "featured": answer.is_featured}
+    events.publish(
+        events.question_stream(answer.question_id), "answer.featured", data, html=_answer_html(answer)
+    )
+    events.publish(events.HOME_STREAM, "answer.featured", data)

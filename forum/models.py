@@ -27,6 +27,7 @@ class Status(models.TextChoices):
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
     HIDDEN = "hidden", "Hidden"
+    DELETED = "deleted", "Deleted"
 
 
 NAV_CACHE_KEY = "forum:nav-categories"
@@ -75,14 +76,16 @@ class PostQuerySet(models.QuerySet):
             return self
         public = self._public_filter()
         if user is not None and user.is_authenticated:
-            return self.filter(public | Q(author=user))
+            # Deleted content is gone for its author too; only moderators can still see (and restore) it.
+            return self.filter(public | (Q(author=user) & ~Q(status=Status.DELETED)))
         return self.filter(public)
 
     def _public_filter(self) -> Q:
         return Q(status=Status.APPROVED)
 
     def pending_for_review(self):
-        return self.filter(status=Status.PENDING).order_by("created_at", "pk")
+        # Crisis posts first (a person may be at risk), then oldest first.
+        return self.filter(status=Status.PENDING).order_by("-is_urgent", "created_at", "pk")
 
 
 class AnswerQuerySet(PostQuerySet):
@@ -107,6 +110,12 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Trust and safety (forum.screening): crisis language puts the item first in the queue; the notes
+    # tell moderators why an item is there (personal data kept, many links, repeated text, crisis words).
+    is_urgent = models.BooleanField(default=False)
+    review_notes = models.JSONField(default=list, blank=True, editable=False)
+    # The state to return to when a moderator unhides or restores the item.
+    previous_status = models.CharField(max_length=10, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -147,6 +156,11 @@ class Question(Post):
     answer_count = models.PositiveIntegerField(default=0, help_text="Approved answers only.")
     expert_answer_count = models.PositiveIntegerField(default=0)
     last_activity_at = models.DateTimeField(default=timezone.now)
+    is_locked = models.BooleanField(default=False, help_text="Locked questions take no new answers.")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
     # Filled on PostgreSQL when the question is approved or edited; its GIN index is made by migration
     # 0002 on PostgreSQL only. SQLite searches with a LIKE fallback instead (forum.selectors.search).
     search_vector = SearchVectorField(null=True, editable=False)
@@ -177,6 +191,11 @@ class Question(Post):
 
     def get_absolute_url(self):
         return reverse("forum:question", args=[self.pk, self.slug or "q"])
+
+    @property
+    def takes_answers(self) -> bool:
+        """Approved, not locked, not closed as a duplicate."""
+        return self.status == Status.APPROVED and not self.is_locked and self.duplicate_of_id is None
 
 
 class Answer(Post):
@@ -210,6 +229,11 @@ class Answer(Post):
     @property
     def title(self) -> str:
         return str(self)
+
+    @property
+    def by_anonymous_asker(self) -> bool:
+        """The asker replying on their own anonymous question: shown as "Anonymous member" too."""
+        return self.question.is_anonymous and self.author_id == self.question.author_id
 
 
 class Vote(models.Model):
@@ -309,6 +333,33 @@ class Notification(models.Model):
         return self.text
 
 
+class NotificationPreference(models.Model):
+    """Which notifications a member also wants by email (forum.notifications). A member without a row gets
+    the defaults. Emails carry no health content beyond the question's title."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_expert_answered = models.BooleanField(
+        "Email me when a verified expert answers my question", default=True
+    )
+    email_decisions = models.BooleanField(
+        "Email me when a moderator approves or rejects my post", default=True
+    )
+    email_answered = models.BooleanField("Email me when a member answers my question", default=False)
+
+    def __str__(self):
+        return f"Notification preferences of {self.user_id}"
+
+    def wants_email(self, kind: str) -> bool:
+        return {
+            Notification.Kind.EXPERT_ANSWERED: self.email_expert_answered,
+            Notification.Kind.APPROVED: self.email_decisions,
+            Notification.Kind.REJECTED: self.email_decisions,
+            Notification.Kind.ANSWERED: self.email_answered,
+        }.get(kind, False)
+
+
 class Flag(models.Model):
     class Reason(models.TextChoices):
         SPAM = "spam", "Spam or advertising"
@@ -347,3 +398,154 @@ class Flag(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} flag"
+
+
+# --- Trust and safety ---------------------------------------------------------------------------------------
+
+
+class Revision(models.Model):
+    """The text of a post before one edit: who edited, when, and what it said (moderators see the diff)."""
+
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(max_length=20000)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, answer__isnull=True)
+                | Q(question__isnull=True, answer__isnull=False),
+                name="revision_targets_one_post",
+            )
+        ]
+
+    def __str__(self):
+        return f"Revision of {self.question or self.answer} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SanctionQuerySet(models.QuerySet):
+    def in_force(self, now=None):
+        """Suspensions and bans that currently stop a member from taking part."""
+        now = now or timezone.now()
+        return self.filter(
+            kind__in=[Sanction.Kind.SUSPEND, Sanction.Kind.BAN], lifted_at__isnull=True
+        ).filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+
+
+class Sanction(models.Model):
+    """A warning, a suspension for a period, or a ban; the member sees it and may appeal."""
+
+    class Kind(models.TextChoices):
+        WARN = "warn", "Warning"
+        SUSPEND = "suspend", "Suspension"
+        BAN = "ban", "Ban"
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField()
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty for warnings and bans.")
+    hide_content = models.BooleanField(default=False)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["member", "lifted_at"], name="sanction_member_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.member.public_name}"
+
+
+class Appeal(models.Model):
+    """A member's thread to the moderators about one moderation action."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
+    entry = models.ForeignKey(AuditEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "entry"], condition=Q(state="open"), name="one_open_appeal_per_action"
+            )
+        ]
+
+    def __str__(self):
+        return f"Appeal by {self.member.public_name}"
+
+    def get_absolute_url(self):
+        return reverse("forum:appeal", args=[self.pk])
+
+
+class AppealMessage(models.Model):
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(max_length=4000)
+    from_moderator = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Message on {self.appeal}"
+
+
+class CrisisPhrase(models.Model):
+    """Words that suggest a person may be at risk (forum.crisis). Kept as data so moderators can edit the
+    list in the admin; matching is case-insensitive on word boundaries."""
+
+    phrase = models.CharField(max_length=80, unique=True)
+    is_active = models.BooleanField(default=True)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.phrase = " ".join(self.phrase.lower().split())
+        super().save(*args, **kwargs)
+        cache.delete(CRISIS_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(CRISIS_CACHE_KEY)
+        return result
+
+
+CRISIS_CACHE_KEY = "forum:crisis-phrases"

@@ -1,10 +1,46 @@
-"""Member notifications: stored for the notification centre and sent live on the member's stream."""
+"""Member notifications: stored for the notification centre, sent live on the member's own stream
+(`user.<id>`), and emailed for the important kinds when the member's preferences say so.
+
+Emails leave after the commit and carry no health content beyond the question's title (no post text, no
+rejection reason: the member reads those on the site, logged in).
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from . import events
-from .models import Notification
+from .models import Notification, NotificationPreference, Question
+
+log = logging.getLogger(__name__)
+
+EMAIL_KINDS = {
+    Notification.Kind.EXPERT_ANSWERED,
+    Notification.Kind.APPROVED,
+    Notification.Kind.REJECTED,
+    Notification.Kind.ANSWERED,
+}
 
 
-def notify(recipient, kind: str, text: str, url: str = "") -> Notification | None:
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def _unread_data(user_id: int):
+    def read() -> dict:
+        return {"unread": Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()}
+
+    return read
+
+
+def notify(recipient, kind: str, text: str, url: str = "", *, about=None) -> Notification | None:
+    """Store a notification for `recipient`, show it live on their open pages (with their unread count),
+    and email it after the commit if it is an important kind they want by email. `about` (a question or
+    answer) gives the email its question title."""
     if recipient is None or not recipient.is_active:
         return None
     notification = Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url)
@@ -12,5 +48,77 @@ def notify(recipient, kind: str, text: str, url: str = "") -> Notification | Non
         events.user_stream(recipient.pk),
         "notification",
         {"id": notification.pk, "kind": kind, "text": notification.text, "url": url},
+        html=render_to_string("forum/_notification.html", {"notification": notification, "live": True}),
+        late_data=_unread_data(recipient.pk),
     )
+    if kind in EMAIL_KINDS and _wants_email(recipient, kind):
+        title = _question_title(about)
+        transaction.on_commit(lambda: _send_email(recipient, notification, title))
     return notification
+
+
+def _wants_email(user, kind: str) -> bool:
+    if getattr(user, "is_deleted", False) or not user.email:
+        return False
+    preference = NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+    return preference.wants_email(kind)
+
+
+def _question_title(about) -> str:
+    if about is None:
+        return ""
+    question = about if isinstance(about, Question) else about.question
+    return question.title
+
+
+def _send_email(recipient, notification: Notification, title: str) -> None:
+    context = {
+        "notification": notification,
+        "kind": notification.kind,
+        "title": title,
+        "link": f"{settings.SITE_URL.rstrip('/')}{notification.url}"
+        if notification.url
+        else settings.SITE_URL,
+        "preferences_link": f"{settings.SITE_URL.rstrip('/')}/notifications/preferences/",
+        "name": recipient.public_name,
+    }
+    subject = " ".join(render_to_string("forum/email/notification_subject.txt", context).split())
+    body = render_to_string("forum/email/notification_body.txt", context)
+    try:
+        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [recipient.email])
+    except Exception as exc:  # the notification is stored and shown; the email is best effort
+        log.warning("Could not send a %s notification email (%s)", notification.kind, type(exc).__name__)
+
+
+# --- Reading ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_read(*, user, notification_id: int) -> bool:
+    """Mark one of `user`'s notifications read (someone else's is simply not found). Their other open
+    pages follow live ("notifications.read")."""
+    changed = Notification.objects.filter(pk=notification_id, recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if changed:
+        _announce_read(user, [notification_id])
+    return bool(changed)
+
+
+@transaction.atomic
+def mark_all_read(*, user) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    ids = list(unread.values_list("pk", flat=True)[:1000])
+    changed = unread.update(read_at=timezone.now())
+    if changed:
+        _announce_read(user, ids, everything=True)
+    return changed
+
+
+def _announce_read(user, ids: list[int], everything: bool = False) -> None:
+    events.publish(
+        events.user_stream(user.pk),
+        "notifications.read",
+        {"ids": ids, "all": everything},
+        late_data=_unread_data(user.pk),
+    )

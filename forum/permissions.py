@@ -17,4 +17,5 @@ def moderator_required(view):
             raise PermissionDenied("Moderators only.")
         return view(request, *args, **kwargs)
 
+    wrapper.uses_powers = True  # accounts.mfa.PowersNeedMFAMiddleware: moderators need TOTP first
     return wrapper

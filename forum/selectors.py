@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 
 from accounts.models import ExpertCredential
 
-from .models import Answer, Category, Question, Status, is_moderator
+from .models import Answer, Category, Question, Status, Vote, is_moderator
 
 LIST_FIELDS_RELATED = ("author", "category")
 
@@ -71,12 +71,20 @@ def own_pending_questions(viewer, limit: int = 10):
     )
 
 
+def _my_vote(viewer, field: str):
+    """The viewer's own vote on each row (1, -1 or None), as a subquery: no query per row."""
+    return Subquery(Vote.objects.filter(voter=viewer, **{field: OuterRef("pk")}).values("value")[:1])
+
+
 def question_for_page(pk: int, viewer) -> Question:
-    """The question if `viewer` may see it; 404 otherwise (a hidden item is indistinguishable from none)."""
+    """The question if `viewer` may see it; 404 otherwise (a hidden item is indistinguishable from none).
+    For a member, `my_vote` is their own vote on it."""
+    qs = Question.objects.visible_to(viewer)
+    if viewer is not None and viewer.is_authenticated:
+        qs = qs.annotate(my_vote=_my_vote(viewer, "question"))
     try:
         return (
-            Question.objects.visible_to(viewer)
-            .select_related(
+            qs.select_related(
                 "author", "category", "for_experts", "decided_by", "author__expert_credential__specialty"
             )
             .prefetch_related("tags")
@@ -102,6 +110,8 @@ def answers_for_page(question: Question, viewer, only_pk: int | None = None) -> 
         )
         .order_by("-is_accepted", "-by_expert", "-score", "created_at", "pk")
     )
+    if viewer is not None and viewer.is_authenticated:
+        qs = qs.annotate(my_vote=_my_vote(viewer, "answer"))
     return list(qs)
 
 
@@ -128,25 +138,32 @@ def related_questions(question: Question, limit: int = 5) -> list[Question]:
 
 
 def search_questions(query: str, limit: int = 30) -> list[Question]:
+    """Approved questions matching `query`, best first (see `search_queryset`)."""
+    return list(search_queryset(query)[:limit])
+
+
+def search_queryset(query: str):
     """Approved questions matching `query`, best first. PostgreSQL: full-text search over the stored,
-    GIN-indexed vector, ranked. SQLite: every word must appear in the title or body."""
+    GIN-indexed vector, ranked (title words weigh more than body words). SQLite: every word must appear
+    in the title or body, newest first."""
     query = (query or "").strip()[:200]
     if not query:
-        return []
+        return Question.objects.none()
     base = question_list_base()
     if settings.IS_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         sq = SearchQuery(query, config="english", search_type="websearch")
-        return list(
+        return (
             base.filter(search_vector=sq)
-            .annotate(rank=SearchRank("search_vector", sq))
-            .order_by("-rank", "-approved_at")[:limit]
+            # F(): rank the stored, weighted vector (a plain name would be re-parsed as text, losing weights).
+            .annotate(rank=SearchRank(F("search_vector"), sq))
+            .order_by("-rank", "-approved_at", "-pk")
         )
     condition = Q()
     for word in query.split()[:8]:
         condition &= Q(title__icontains=word) | Q(body__icontains=word)
-    return list(base.filter(condition).order_by("-approved_at", "-pk")[:limit])
+    return base.filter(condition).order_by("-approved_at", "-pk")
 
 
 def categories_with_counts() -> list[Category]:
@@ -159,7 +176,7 @@ def categories_with_counts() -> list[Category]:
 
 
 def moderation_queue(*, kind: str = "", category: Category | None = None, limit: int = 100) -> list:
-    """Pending items, oldest first, questions and answers merged."""
+    """Pending items, urgent (crisis language) first, then oldest first; questions and answers merged."""
     items: list = []
     if kind in ("", "question"):
         qs = (
@@ -175,7 +192,7 @@ def moderation_queue(*, kind: str = "", category: Category | None = None, limit:
         if category:
             qs = qs.filter(question__category=category)
         items += list(qs[:limit])
-    items.sort(key=lambda item: (item.created_at, item.pk))
+    items.sort(key=lambda item: (not item.is_urgent, item.created_at, item.pk))  # crisis posts first
     return items[:limit]
 
 
@@ -188,3 +205,43 @@ def pending_count() -> int:
 
 def can_moderate(user) -> bool:
     return is_moderator(user)
+
+
+# --- Experts: featured answers, Expert Q&A, questions awaiting an expert ----------------------------------
+
+
+def featured_answers():
+    """Public featured answers by experts whose verification is active, newest featured first."""
+    return (
+        Answer.objects.visible_to(None)
+        .filter(is_featured=True)
+        .filter(_active_expert_of("author"))
+        .select_related("question", "question__category", "author", "author__expert_credential__specialty")
+        .defer("body", "question__body", "question__body_html", "question__search_vector")
+        .order_by("-featured_at", "-pk")
+    )
+
+
+def home_featured_answers(limit: int = 4) -> list[Answer]:
+    """The home page's "Expert answers" section (one query)."""
+    return list(featured_answers()[:limit])
+
+
+def expert_qa(limit: int = 200) -> list[Answer]:
+    """The "Expert Q&A" page: featured answers grouped by their question's category, newest first in each."""
+    return list(
+        featured_answers().order_by(
+            "question__category__position", "question__category__name", "-featured_at"
+        )[:limit]
+    )
+
+
+def awaiting_expert(expert_user):
+    """Public questions addressed to one of the expert's specialties that no expert has answered yet,
+    newest first (paginate with `paginate_questions`)."""
+    credential = expert_user.active_expert if expert_user is not None else None
+    if credential is None:
+        return Question.objects.none()
+    return question_list_base().filter(
+        for_experts__in=credential.specialties.values("pk"), expert_answer_count=0
+    )

@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import audit
+from . import audit, screening
 from .markdown import render
 from .models import Answer, Category, Question, Status, is_moderator
 from .notifications import notify
+from .sanctions import ensure_can_participate
 
 
 class AlreadyDecided(Exception):
@@ -65,20 +66,35 @@ def _update_search_vector(question: Question) -> None:
 
 
 def refresh_answer_count(question_id: int) -> None:
-    """Recount a question's public answers from the rows (exact, cheap: one indexed count)."""
-    count = Answer.objects.filter(question_id=question_id, status=Status.APPROVED).count()
-    Question.objects.filter(pk=question_id).update(answer_count=count)
+    """Recount a question's public answers, and those by active experts ("awaiting an expert" lists read
+    it), from the rows: one indexed aggregate."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from accounts.models import ExpertCredential
+
+    counts = (
+        Answer.objects.filter(question_id=question_id, status=Status.APPROVED)
+        .annotate(by_expert=Exists(ExpertCredential.objects.active().filter(user=OuterRef("author"))))
+        .aggregate(total=Count("pk"), experts=Count("pk", filter=Q(by_expert=True)))
+    )
+    Question.objects.filter(pk=question_id).update(
+        answer_count=counts["total"], expert_answer_count=counts["experts"]
+    )
 
 
 def _went_public(item) -> None:
     """Side effects of an item becoming visible to everyone (search, counts, live feeds)."""
+    from accounts import badges
+
     from .live import announce_public
 
     if isinstance(item, Question):
         _update_search_vector(item)
+        badges.award_badges_for(item.author, only=badges.ON_QUESTION_PUBLISHED)
     else:
         refresh_answer_count(item.question_id)
         Question.objects.filter(pk=item.question_id).update(last_activity_at=timezone.now())
+        badges.award_badges_for(item.author, only=badges.ON_ANSWER_PUBLISHED)
     announce_public(item)
 
 
@@ -97,8 +113,12 @@ def ask(
     """A member asks a question. It starts pending (moderators and trusted members excepted) and
     reaches the moderation queue live; it becomes public only through `approve`."""
     _require_terms(accepted_terms)
+    ensure_can_participate(author)
+    # Crisis language, personal data left in and spam signals send the post to the queue (forum.screening).
+    screened = screening.screen(author=author, title=title, body=body)
     now = timezone.now()
-    status = Status.PENDING if _requires_review(author, is_answer=False) else Status.APPROVED
+    needs_review = screened.needs_review or _requires_review(author, is_answer=False)
+    status = Status.PENDING if needs_review else Status.APPROVED
     question = Question(
         author=author,
         title=title.strip(),
@@ -115,6 +135,7 @@ def ask(
         last_activity_at=now,
         approved_at=now if status == Status.APPROVED else None,
     )
+    screening.apply(question, screened)
     question.full_clean()
     tag_names = _clean_tags(tags)
     question.save()
@@ -126,6 +147,10 @@ def ask(
         from .live import announce_pending
 
         announce_pending(question)
+    if screened.is_urgent:
+        from .live import announce_urgent
+
+        announce_urgent(question)
     return question
 
 
@@ -137,8 +162,13 @@ def answer(*, author, question: Question, body: str, accepted_terms: bool) -> An
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Status.APPROVED:
         raise PermissionDenied("Only approved questions can be answered.")
+    if not question.takes_answers:
+        raise PermissionDenied("This question is closed to new answers.")
+    ensure_can_participate(author)
+    screened = screening.screen(author=author, body=body)
     now = timezone.now()
-    status = Status.PENDING if _requires_review(author, is_answer=True) else Status.APPROVED
+    needs_review = screened.needs_review or _requires_review(author, is_answer=True)
+    status = Status.PENDING if needs_review else Status.APPROVED
     item = Answer(
         author=author,
         question=question,
@@ -150,6 +180,7 @@ def answer(*, author, question: Question, body: str, accepted_terms: bool) -> An
         updated_at=now,
         approved_at=now if status == Status.APPROVED else None,
     )
+    screening.apply(item, screened)
     item.full_clean()
     item.save()
     if status == Status.APPROVED:
@@ -159,6 +190,10 @@ def answer(*, author, question: Question, body: str, accepted_terms: bool) -> An
         from .live import announce_pending
 
         announce_pending(item)
+    if screened.is_urgent:
+        from .live import announce_urgent
+
+        announce_urgent(item)
     return item
 
 
@@ -171,25 +206,33 @@ def _notify_asker_of_answer(item: Answer) -> None:
         kind, text = "expert_answered", f"{expert.badge_label} answered your question “{question.title}”."
     else:
         kind, text = "answered", f"Your question “{question.title}” has a new answer."
-    notify(question.author, kind, text, item.get_absolute_url())
+    notify(question.author, kind, text, item.get_absolute_url(), about=question)
 
 
 @transaction.atomic
 def edit_question(
-    *, editor, question: Question, title: str, body: str, category: Category, tags=()
+    *, editor, question: Question, title: str, body: str, category: Category, tags=(), reason: str = ""
 ) -> Question:
     """The author (or a moderator) edits a question. An author's edit of approved content goes back to
     review when FORUM_REVIEW_EDITS is on."""
     if editor.pk != question.author_id and not is_moderator(editor):
         raise PermissionDenied("Only the author or a moderator can edit this question.")
+    ensure_can_participate(editor)
+    from .moderation import record_revision
+
+    record_revision(item=question, editor=editor, reason=reason)
+    screened = screening.screen(author=editor, title=title, body=body, exclude=question)
+    screening.apply(question, screened)
     question.title, question.body, question.category = title.strip(), body, category
     question.body_html = render(body)
     question.updated_at = timezone.now()
     back_to_review = (
         editor.pk == question.author_id
         and question.status == Status.APPROVED
-        and settings.FORUM_REVIEW_EDITS
-        and _requires_review(editor, is_answer=False)
+        and (
+            screened.needs_review
+            or (settings.FORUM_REVIEW_EDITS and _requires_review(editor, is_answer=False))
+        )
     )
     if back_to_review:
         question.status, question.decided_by, question.decided_at = Status.PENDING, None, None
@@ -198,7 +241,7 @@ def edit_question(
     question.save()
     question.tags.set(tag_names)
     if is_moderator(editor) and editor.pk != question.author_id:
-        audit.record(actor=editor, action="edit", target=question, subject=question.author)
+        audit.record(actor=editor, action="edit", target=question, subject=question.author, reason=reason)
     if back_to_review:
         from .live import announce_pending, announce_withdrawn
 
@@ -206,26 +249,38 @@ def edit_question(
         announce_pending(question)
     elif question.status == Status.APPROVED:
         _update_search_vector(question)
+    if screened.is_urgent and question.status == Status.PENDING:
+        from .live import announce_urgent
+
+        announce_urgent(question)
     return question
 
 
 @transaction.atomic
-def edit_answer(*, editor, answer: Answer, body: str) -> Answer:
+def edit_answer(*, editor, answer: Answer, body: str, reason: str = "") -> Answer:
     if editor.pk != answer.author_id and not is_moderator(editor):
         raise PermissionDenied("Only the author or a moderator can edit this answer.")
+    ensure_can_participate(editor)
+    from .moderation import record_revision
+
+    record_revision(item=answer, editor=editor, reason=reason)
+    screened = screening.screen(author=editor, body=body, exclude=answer)
+    screening.apply(answer, screened)
     answer.body, answer.body_html, answer.updated_at = body, render(body), timezone.now()
     back_to_review = (
         editor.pk == answer.author_id
         and answer.status == Status.APPROVED
-        and settings.FORUM_REVIEW_EDITS
-        and _requires_review(editor, is_answer=True)
+        and (
+            screened.needs_review
+            or (settings.FORUM_REVIEW_EDITS and _requires_review(editor, is_answer=True))
+        )
     )
     if back_to_review:
         answer.status, answer.decided_by, answer.decided_at = Status.PENDING, None, None
     answer.full_clean()
     answer.save()
     if is_moderator(editor) and editor.pk != answer.author_id:
-        audit.record(actor=editor, action="edit", target=answer, subject=answer.author)
+        audit.record(actor=editor, action="edit", target=answer, subject=answer.author, reason=reason)
     from .live import announce_pending, announce_updated, announce_withdrawn
 
     if back_to_review:
@@ -234,6 +289,10 @@ def edit_answer(*, editor, answer: Answer, body: str) -> Answer:
         announce_pending(answer)
     elif answer.status == Status.APPROVED:
         announce_updated(answer)
+    if screened.is_urgent and answer.status == Status.PENDING:
+        from .live import announce_urgent
+
+        announce_urgent(answer)
     return answer
 
 
@@ -265,7 +324,11 @@ def approve(*, moderator, item):
     announce_decided(item, moderator)
     kind_name = "question" if isinstance(item, Question) else "answer"
     notify(
-        item.author, "approved", f"Your {kind_name} “{_short(item)}” was approved.", item.get_absolute_url()
+        item.author,
+        "approved",
+        f"Your {kind_name} “{_short(item)}” was approved.",
+        item.get_absolute_url(),
+        about=item,
     )
     if isinstance(item, Answer):
         _notify_asker_of_answer(item)
@@ -290,6 +353,7 @@ def reject(*, moderator, item, reason: str):
         "rejected",
         f"Your {kind_name} “{_short(item)}” was not approved: {reason}",
         item.get_absolute_url(),
+        about=item,
     )
     return item
 

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
-from . import selectors, services
+from . import events, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm
 from .models import Answer, AuditEntry, Category, Question, Status, is_moderator
 from .permissions import moderator_required
+from .ratelimit import rate_limited
+from .sanctions import ensure_can_participate
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -25,6 +27,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 def home(request):
+    live = events.page_stream(events.HOME_STREAM)  # read before the list: see forum.events.current_seqs
     page = selectors.paginate_questions(selectors.question_list_base(), request.GET.get("before"))
     return render(
         request,
@@ -32,14 +35,16 @@ def home(request):
         {
             "page": page,
             "own_pending": selectors.own_pending_questions(request.user) if page.is_first else [],
+            "featured_answers": selectors.home_featured_answers() if page.is_first else [],
             "categories": Category.objects.all(),
-            "stream": "feed.home",
+            **live,
         },
     )
 
 
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
+    live = events.page_stream(events.category_stream(slug))
     page = selectors.paginate_questions(
         selectors.question_list_base().filter(category=category), request.GET.get("before")
     )
@@ -50,20 +55,22 @@ def category_detail(request, slug):
             "category": category,
             "page": page,
             "categories": Category.objects.all(),
-            "stream": f"feed.category.{slug}",
+            **live,
         },
     )
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
+    live = events.page_stream(events.tag_stream(slug))
     page = selectors.paginate_questions(
         selectors.question_list_base().filter(tags=tag), request.GET.get("before")
     )
-    return render(request, "forum/tag.html", {"tag": tag, "page": page, "stream": f"feed.tag.{slug}"})
+    return render(request, "forum/tag.html", {"tag": tag, "page": page, **live})
 
 
 def question_detail(request, pk, slug=None):
+    live = events.page_stream(events.question_stream(pk))
     question = selectors.question_for_page(pk, request.user)
     if slug != question.slug:
         return redirect(question, permanent=True)
@@ -75,16 +82,19 @@ def question_detail(request, pk, slug=None):
         {
             "question": question,
             "answers": answers,
+            "featured_answer": next((a for a in answers if a.is_featured and a.is_public), None),
             "related": selectors.related_questions(question) if question.is_public else [],
             "answer_form": AnswerForm() if can_answer else None,
             "reject_form": RejectForm(),
-            "stream": f"question.{question.pk}",
+            **live,
         },
     )
 
 
 @login_required
+@rate_limited("question")
 def ask(request):
+    ensure_can_participate(request.user)  # a suspended member sees why before typing anything
     form = AskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,6 +124,7 @@ def ask_done(request, pk):
 
 @login_required
 @require_POST
+@rate_limited("answer")
 def answer_create(request, pk):
     question = selectors.question_for_page(pk, request.user)
     form = AnswerForm(request.POST)
@@ -164,6 +175,7 @@ def question_edit(request, pk):
                 body=data["body"],
                 category=data["category"],
                 tags=data["tags"],
+                reason=data.get("edit_reason", ""),
             )
         except ValidationError as error:
             _apply_errors(form, error)
@@ -185,7 +197,12 @@ def answer_edit(request, pk):
         raise PermissionDenied("Only the author or a moderator can edit this answer.")
     form = EditAnswerForm(request.POST or None, initial={"body": answer.body})
     if request.method == "POST" and form.is_valid():
-        answer = services.edit_answer(editor=request.user, answer=answer, body=form.cleaned_data["body"])
+        answer = services.edit_answer(
+            editor=request.user,
+            answer=answer,
+            body=form.cleaned_data["body"],
+            reason=form.cleaned_data.get("edit_reason", ""),
+        )
         if answer.status == Status.PENDING:
             messages.info(request, "Your edit is saved and will be public again once a moderator reviews it.")
         else:
@@ -209,9 +226,11 @@ MODERATED = {"question": Question, "answer": Answer}
 
 @moderator_required
 def moderation_queue(request):
+    live = events.page_stream(events.MODERATION_STREAM)
     kind = request.GET.get("kind", "")
     kind = kind if kind in MODERATED else ""
-    category = Category.objects.filter(slug=request.GET.get("category", "")).first()
+    categories = Category.cached_list()  # the filter's choices; no query per request
+    category = next((c for c in categories if c.slug == request.GET.get("category")), None)
     items = selectors.moderation_queue(kind=kind, category=category)
     return render(
         request,
@@ -220,9 +239,9 @@ def moderation_queue(request):
             "items": items,
             "kind": kind,
             "category": category,
-            "categories": Category.objects.all(),
+            "categories": categories,
             "reject_form": RejectForm(),
-            "stream": "moderation",
+            **live,
         },
     )
 
@@ -289,5 +308,10 @@ def healthz(request):
         except Exception:
             # Live updates pause without Redis but pages keep working: degraded, not down.
             status["redis"] = "unreachable"
-    status["status"] = "ok" if code == 200 and status["redis"] != "unreachable" else "degraded"
-    return JsonResponse(status, status=code)
+    if code != 200:
+        status["status"] = "down"
+    else:
+        status["status"] = "degraded" if status["redis"] == "unreachable" else "ok"
+    response = JsonResponse(status, status=code)
+    response["Cache-Control"] = "no-store"
+    return response

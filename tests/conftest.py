@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.factories import UserFactory, make_moderator
+from tests.factories import UserFactory, add_totp, make_moderator
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +11,24 @@ def _isolated_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every factory user hashes a password; PBKDF2 costs ~0.3 s each, MD5 keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    # Experts' proof documents go to a throwaway folder, never into the checkout's private_media/.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    # pytest-django's superuser, with the TOTP authenticator every moderator needs (accounts.mfa).
+    return add_totp(admin_user)
 
 
 @pytest.fixture

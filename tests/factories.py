@@ -26,9 +26,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
-def make_moderator(**kwargs) -> User:
+def add_totp(user: User) -> User:
+    """Give `user` an active TOTP authenticator (allauth.mfa), as a moderator or expert must have before
+    using their powers (accounts.mfa, REQUIRE_MFA_FOR_POWERS)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def make_moderator(*, mfa: bool = True, **kwargs) -> User:
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name="Moderators"))
+    if mfa:
+        add_totp(user)
     return User.objects.get(pk=user.pk)  # fresh instance: permission cache empty
 
 
@@ -64,3 +75,26 @@ class AnswerFactory(factory.django.DjangoModelFactory):
     status = Status.APPROVED
     terms_version = settings.TERMS_VERSION
     approved_at = factory.LazyAttribute(lambda o: timezone.now() if o.status == Status.APPROVED else None)
+
+
+def make_expert(slug: str = "mental-health", *, days_left: int = 365, mfa: bool = True, **kwargs) -> User:
+    """A member with an active expert credential for the category `slug` (arranged directly, no service)."""
+    from datetime import timedelta
+
+    from accounts.models import ExpertCredential
+
+    user = UserFactory(**kwargs)
+    now = timezone.now()
+    credential = ExpertCredential.objects.create(
+        user=user,
+        profession="Psychiatrist",
+        specialty=category(slug),
+        credentials="Psychiatrist, Lakeview University Medical School",
+        institution="Lakeview University",
+        verified_at=now,
+        verified_until=now + timedelta(days=days_left),
+    )
+    credential.specialties.add(category(slug))
+    if mfa:
+        add_totp(user)
+    return User.objects.get(pk=user.pk)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import ExpertCredential, User
 from forum import services
-from forum.models import Category, Question
+from forum.models import Answer, Category, Question, Vote
 
 DEMO_PASSWORD = "health-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 
@@ -24,7 +24,32 @@ PEOPLE = [
     ("dr.okafor@example.com", "Dr. Ada Okafor", "", False, ("mental-health", "Psychiatrist", "Psychiatrist, Lakeview University Medical School")),
     ("lena.dietitian@example.com", "Lena Brooks, RD", "", False, ("diet-fitness", "Registered Dietitian", "Registered Dietitian, Northfield College of Nutrition")),
     ("dr.marsh@example.com", "Dr. Tom Marsh", "", False, ("conditions", "Internal medicine physician", "Internist, Riverside Teaching Hospital")),
+    ("sam.rivera@example.com", "Sam Rivera, RN", "", False, "expert applicant"),
 ]  # fmt: skip
+
+# Engagement on the demo Q&A: (question title, answer author or None for the question, voters)
+VOTES = [
+    ("How do I tell if my worrying has become an anxiety disorder?", None, ["raj@example.com", "ellen@example.com"]),
+    ("How do I tell if my worrying has become an anxiety disorder?", "dr.okafor@example.com",
+     ["cindy@example.com", "raj@example.com", "ellen@example.com", "lena.dietitian@example.com", "dr.marsh@example.com"]),
+    ("How do I tell if my worrying has become an anxiety disorder?", "ellen@example.com", ["cindy@example.com"]),
+    ("Is it better to walk every day or run three times a week?", "lena.dietitian@example.com",
+     ["raj@example.com", "cindy@example.com", "ellen@example.com"]),
+    ("What questions should I ask after a type 2 diabetes diagnosis?", "dr.marsh@example.com",
+     ["ellen@example.com", "cindy@example.com", "raj@example.com"]),
+    ("What questions should I ask after a type 2 diabetes diagnosis?", "raj@example.com", ["ellen@example.com"]),
+]  # fmt: skip
+# (question title, answer author): the asker accepts it
+ACCEPTED = [
+    ("How do I tell if my worrying has become an anxiety disorder?", "dr.okafor@example.com"),
+    ("What questions should I ask after a type 2 diabetes diagnosis?", "dr.marsh@example.com"),
+]
+# (question title, expert): a moderator features the answer
+FEATURED = [
+    ("Is it better to walk every day or run three times a week?", "lena.dietitian@example.com"),
+    ("How do I tell if my worrying has become an anxiety disorder?", "dr.okafor@example.com"),
+]
+DEMO_PDF = b"%PDF-1.4\n% Demo nursing registration (not a real document)\n1 0 obj << >> endobj\n%%EOF\n"
 
 # Questions and answers written for this project: (category, asker, title, body, tags, anonymous, answers)
 QA = [
@@ -96,6 +121,9 @@ class Command(BaseCommand):
         moderator = people["moderator@example.com"]
         if not Question.objects.exists():
             self._content(people, moderator)
+        if not Vote.objects.exists():
+            self._engagement(people, moderator)
+        self._pending_expert_application(people["sam.rivera@example.com"])
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
         )
@@ -157,3 +185,70 @@ class Command(BaseCommand):
                 tags=tags,
                 accepted_terms=True,
             )
+        self._spread_over_past_days()
+
+    def _spread_over_past_days(self):
+        """Backdate the demo posts (written in one second) so pages read like a living community."""
+        now = timezone.now()
+        questions = list(Question.objects.order_by("pk"))
+        for position, question in enumerate(reversed(questions)):
+            asked = now - timedelta(hours=9 * position + 2, minutes=17 * position + 25)
+            public_at = asked + timedelta(minutes=40) if question.approved_at else None
+            Question.objects.filter(pk=question.pk).update(
+                created_at=asked, updated_at=asked, approved_at=public_at, last_activity_at=public_at or asked
+            )
+            for offset, answer in enumerate(Answer.objects.filter(question=question).order_by("pk"), start=1):
+                answered = asked + timedelta(hours=offset, minutes=10 * offset)
+                Answer.objects.filter(pk=answer.pk).update(
+                    created_at=answered, updated_at=answered, approved_at=answered + timedelta(minutes=30)
+                )
+
+    def _engagement(self, people, moderator):
+        """Votes, accepted answers, featured expert answers and the badges they earn, through the services."""
+        from accounts.badges import award_badges_for
+        from forum import curation, voting
+
+        def find(title, author_email):
+            question = Question.objects.filter(title=title).first()
+            if question is None or author_email is None:
+                return question
+            return Answer.objects.filter(question=question, author=people[author_email]).first()
+
+        for title, author_email, voters in VOTES:
+            item = find(title, author_email)
+            if item is not None and item.is_public:
+                for email in voters:
+                    if people[email].pk != item.author_id:
+                        voting.vote(voter=people[email], item=item, value=Vote.UP)
+        for title, author_email in ACCEPTED:
+            answer = find(title, author_email)
+            if answer is not None and answer.is_public:
+                asker = User.objects.get(pk=answer.question.author_id)
+                curation.accept_answer(actor=asker, answer=answer)
+        for title, author_email in FEATURED:
+            answer = find(title, author_email)
+            if answer is not None and answer.is_public:
+                curation.feature_answer(moderator=moderator, answer=answer)
+        for person in people.values():  # content seeded before badges existed earns them now
+            award_badges_for(person)
+
+    def _pending_expert_application(self, applicant):
+        """One application waiting in the moderators' expert queue, with a (fake) proof document."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from accounts.models import ExpertApplication
+        from accounts.verification import apply_as_expert
+
+        if ExpertApplication.objects.filter(applicant=applicant).exists():
+            return
+        apply_as_expert(
+            applicant=applicant,
+            profession="Registered Nurse",
+            specialties=Category.objects.filter(slug__in=["conditions", "living-well"]),
+            credentials="Registered Nurse, Riverside Teaching Hospital",
+            institution="Riverside Teaching Hospital",
+            licence_number="RN-0042-DEMO",
+            licence_issuer="State Board of Nursing",
+            conflict_of_interest="",
+            documents=[SimpleUploadedFile("registration.pdf", DEMO_PDF, content_type="application/pdf")],
+        )

@@ -1,0 +1,72 @@
+"""Two-factor authentication before powers: a moderator or a verified expert must have an active TOTP
+authenticator (allauth.mfa) before reaching moderation pages and actions, the admin, or expert-only pages.
+
+A view counts as "using powers" when it is marked by `uses_powers` (forum.permissions.moderator_required
+and accounts.permissions.verifier_required mark theirs), when its URL name is in POWER_VIEW_NAMES, or when it
+belongs to the admin site. Without TOTP, a GET is redirected to allauth's setup page (mfa_activate_totp,
+with a message); any other method gets 403. Switch: REQUIRE_MFA_FOR_POWERS (default True).
+"""
+
+from urllib.parse import urlencode
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+# Views owned by other modules that only moderators or experts can use.
+POWER_VIEW_NAMES = {"forum:feature", "forum:awaiting_expert"}
+MFA_SETUP_NAMES = {"mfa_activate_totp", "mfa_index", "mfa_view_recovery_codes", "mfa_generate_recovery_codes"}
+
+
+def uses_powers(view):
+    """Mark a view as a moderator's or expert's power (MFA required)."""
+    view.uses_powers = True
+    return view
+
+
+def has_powers(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return bool(user.is_staff or user.is_moderator or user.active_expert)
+
+
+def has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _is_power_view(request, view_func) -> bool:
+    if getattr(view_func, "uses_powers", False):
+        return True
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    return match.app_name == "admin" or match.view_name in POWER_VIEW_NAMES
+
+
+class PowersNeedMFAMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not settings.REQUIRE_MFA_FOR_POWERS:
+            return None
+        user = getattr(request, "user", None)
+        if not _is_power_view(request, view_func) or not has_powers(user) or has_totp(user):
+            return None
+        setup = reverse("mfa_activate_totp")
+        if request.method in ("GET", "HEAD"):
+            messages.info(
+                request,
+                "Moderators and experts protect members' health information: set up two-factor "
+                "authentication before you continue.",
+            )
+            return redirect(f"{setup}?{urlencode({'next': request.get_full_path()})}")
+        response = render(request, "accounts/mfa_required.html", {"setup_url": setup}, status=403)
+        if getattr(request, "htmx", False):
+            response["HX-Redirect"] = setup
+        return response

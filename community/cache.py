@@ -1,0 +1,77 @@
+"""A Redis cache that degrades to a miss when Redis is unreachable instead of raising.
+
+Django's RedisCache raises on connection errors, which would turn a Redis outage into error pages. The
+cache only ever holds data the database can rebuild, so here a failed read is a miss, a failed write is
+skipped, and the outage is logged once (community.redis_health).
+"""
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from . import redis_health
+
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    def _guard(self, call, fallback):
+        try:
+            result = call()
+        except OUTAGE_ERRORS as exc:
+            redis_health.report_down("cache", exc)
+            return fallback
+        if redis_health.is_down():
+            redis_health.report_up("cache")
+        return result
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, **kwargs):
+        return self._guard(
+            lambda: super(ResilientRedisCache, self).add(key, value, timeout, version=version), False
+        )
+
+    def get(self, key, default=None, version=None):
+        return self._guard(
+            lambda: super(ResilientRedisCache, self).get(key, default, version=version), default
+        )
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None, **kwargs):
+        return self._guard(
+            lambda: super(ResilientRedisCache, self).set(key, value, timeout, version=version), None
+        )
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(
+            lambda: super(ResilientRedisCache, self).touch(key, timeout, version=version), False
+        )
+
+    def delete(self, key, version=None):
+        return self._guard(lambda: super(ResilientRedisCache, self).delete(key, version=version), False)
+
+    def get_many(self, keys, version=None):
+        return self._guard(lambda: super(ResilientRedisCache, self).get_many(keys, version=version), {})
+
+    def has_key(self, key, version=None):
+        return self._guard(lambda: super(ResilientRedisCache, self).has_key(key, version=version), False)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        result = self._guard(
+            lambda: super(ResilientRedisCache, self).incr(key, delta, version=version), missing
+        )
+        if result is missing:
+            raise ValueError(f"Key {key!r} not found (cache unavailable).")
+        return result
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        # On an outage nothing was stored: report every key as failed, as the cache API expects.
+        return self._guard(
+            lambda: super(ResilientRedisCache, self).set_many(data, timeout, version=version), list(data)
+        )
+
+    def delete_many(self, keys, version=None):
+        return self._guard(lambda: super(ResilientRedisCache, self).delete_many(keys, version=version), None)
+
+    def clear(self):
+        return self._guard(lambda: super(ResilientRedisCache, self).clear(), False)

@@ -1,0 +1,202 @@
+"""Members flag questions and answers; enough distinct flags hide an item until a moderator decides.
+
+One flag per member per item (the database guarantees it), never on your own post, only on public content.
+When an item's open flags reach FORUM_FLAGS_TO_HIDE it is hidden at once (status hidden, out of every
+public page, list, count, search and feed) and waits in the moderators' "Flagged" queue. A moderator then
+restores it, keeps it hidden or removes it (`decide`); every flagger is told the outcome.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from . import audit
+from .models import Flag, Question, Status, is_moderator
+from .notifications import notify
+from .sanctions import ensure_can_participate
+
+OUTCOME_TEXT = {
+    "restored": "a moderator reviewed it and it stays up",
+    "dismissed": "a moderator reviewed it and it stays up",
+    "hidden": "a moderator reviewed it and it is now hidden",
+    "removed": "a moderator reviewed it and removed it",
+}
+
+
+def _target_filter(item) -> dict:
+    return {"question": item} if isinstance(item, Question) else {"answer": item}
+
+
+def _title(item) -> str:
+    text = item.title if isinstance(item, Question) else item.question.title
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+@transaction.atomic
+def flag(*, flagger, item, reason: str, text: str = "") -> Flag:
+    """A member flags a public question or answer. Refuses a second flag by the same member, a flag on
+    one's own post, and members who are suspended or banned. Hides the item when its open flags reach
+    FORUM_FLAGS_TO_HIDE (audited as the system, the author told). Moderators see it live."""
+    if flagger is None or not flagger.is_authenticated:
+        raise PermissionDenied("Log in to flag.")
+    ensure_can_participate(flagger)
+    item = type(item).objects.select_for_update().select_related("author").get(pk=item.pk)
+    if item.author_id == flagger.pk:
+        raise PermissionDenied("You cannot flag your own post.")
+    visible = type(item).objects.visible_to(None).filter(pk=item.pk).exists()
+    if not visible and item.status != Status.HIDDEN:
+        raise PermissionDenied("Only public posts can be flagged.")
+    text = (text or "").strip()
+    if reason not in Flag.Reason.values:
+        raise ValidationError({"reason": "Choose a reason."})
+    if reason == Flag.Reason.OTHER and not text:
+        raise ValidationError({"text": "Tell the moderators what is wrong."})
+    if Flag.objects.filter(flagger=flagger, **_target_filter(item)).exists():
+        raise ValidationError("You have already flagged this post. Moderators will look at it.")
+    row = Flag(flagger=flagger, reason=reason, text=text, **_target_filter(item))
+    row.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError as exc:  # a double click racing the check above
+        raise ValidationError("You have already flagged this post. Moderators will look at it.") from exc
+    open_flags = (
+        Flag.objects.filter(resolved_at__isnull=True, **_target_filter(item))
+        .values("flagger")
+        .distinct()
+        .count()
+    )
+    hidden = False
+    if open_flags >= settings.FORUM_FLAGS_TO_HIDE and item.status == Status.APPROVED:
+        _hide_by_flags(item, open_flags)
+        hidden = True
+    from .live import announce_flagged
+
+    announce_flagged(item, open_flags=open_flags, hidden=hidden)
+    return row
+
+
+def _hide_by_flags(item, count: int) -> None:
+    from .moderation import _after_status_change
+
+    type(item).objects.filter(pk=item.pk).update(status=Status.HIDDEN, previous_status=Status.APPROVED)
+    item.status, item.previous_status = Status.HIDDEN, Status.APPROVED
+    _after_status_change(item, was_public=True)
+    reason = f"Hidden automatically after {count} members flagged it; a moderator will review it."
+    entry = audit.record(actor=None, action="auto_hide", target=item, reason=reason, subject=item.author)
+    kind = "question" if isinstance(item, Question) else "answer"
+    notify(
+        item.author,
+        "moderation",
+        f"Your {kind} “{_title(item)}” is hidden while a moderator reviews members' flags.",
+        reverse("forum:notices") + f"#notice-{entry.pk}",
+    )
+
+
+def resolve_open_flags(*, item, moderator, outcome: str) -> int:
+    """Close the item's open flags with `outcome` and tell each flagger (called inside a transaction)."""
+    open_flags = list(
+        Flag.objects.filter(resolved_at__isnull=True, **_target_filter(item)).select_related("flagger")
+    )
+    if not open_flags:
+        return 0
+    Flag.objects.filter(pk__in=[f.pk for f in open_flags]).update(resolved_at=timezone.now(), outcome=outcome)
+    text = f"Thank you for flagging “{_title(item)}”: {OUTCOME_TEXT.get(outcome, outcome)}."
+    for row in open_flags:
+        notify(row.flagger, "moderation", text[:300], reverse("forum:notices"))
+    return len(open_flags)
+
+
+DECISIONS = {"restore", "keep_hidden", "remove"}
+
+
+@transaction.atomic
+def decide(*, moderator, item, decision: str, reason: str):
+    """A moderator decides on a flagged item: restore (public again, flags dismissed), keep hidden, or
+    remove (soft delete). The author and every flagger are told."""
+    from . import moderation
+
+    if not is_moderator(moderator):
+        raise PermissionDenied("Only moderators can review flags.")
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": "Choose restore, keep hidden or remove."})
+    if decision == "remove":
+        return moderation.soft_delete(moderator=moderator, item=item, reason=reason)
+    if decision == "restore":
+        if item.status == Status.HIDDEN:
+            return moderation.unhide(moderator=moderator, item=item, reason=reason)
+        reason = moderation._require_reason(reason)
+        audit.record(actor=moderator, action="dismiss_flags", target=item, reason=reason, subject=item.author)
+        resolve_open_flags(item=item, moderator=moderator, outcome="dismissed")
+        return item
+    if item.status == Status.APPROVED:
+        return moderation.hide(moderator=moderator, item=item, reason=reason)
+    reason = moderation._require_reason(reason)
+    entry = audit.record(
+        actor=moderator, action="keep_hidden", target=item, reason=reason, subject=item.author
+    )
+    moderation._tell_author(item, entry, f"After review, your post “{_title(item)}” stays hidden: {reason}")
+    resolve_open_flags(item=item, moderator=moderator, outcome="hidden")
+    return item
+
+
+# --- Reads ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FlaggedItem:
+    item: object
+    flags: list = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return "question" if isinstance(self.item, Question) else "answer"
+
+    @property
+    def reasons(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for f in self.flags:
+            counts[f.get_reason_display()] = counts.get(f.get_reason_display(), 0) + 1
+        return sorted(counts.items(), key=lambda kv: -kv[1])
+
+    @property
+    def latest(self):
+        return max(f.created_at for f in self.flags)
+
+
+def flagged_items(limit: int = 100) -> list[FlaggedItem]:
+    """Items with open flags, one entry per item with its flags; hidden items first, then most flagged."""
+    rows = list(
+        Flag.objects.filter(resolved_at__isnull=True)
+        .select_related(
+            "flagger",
+            "question__author",
+            "question__category",
+            "answer__author",
+            "answer__question__category",
+        )
+        .order_by("created_at")[: limit * 10]
+    )
+    grouped: dict[tuple[str, int], FlaggedItem] = {}
+    for row in rows:
+        item = row.question or row.answer
+        key = ("question" if row.question_id else "answer", item.pk)
+        grouped.setdefault(key, FlaggedItem(item=item)).flags.append(row)
+    items = list(grouped.values())
+    items.sort(key=lambda g: (g.item.status != Status.HIDDEN, -len(g.flags), g.latest))
+    return items[:limit]
+
+
+def open_flag_count() -> int:
+    return Flag.objects.filter(resolved_at__isnull=True).values("question_id", "answer_id").distinct().count()
+
+
+def flags_for(item) -> list[Flag]:
+    return list(Flag.objects.filter(**_target_filter(item)).select_related("flagger").order_by("-created_at"))
+
+
+__all__ = ["decide", "flag", "flagged_items", "resolve_open_flags"]

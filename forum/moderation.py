@@ -1,0 +1,278 @@
+"""Moderator tools on content: hide and unhide, soft delete and restore, lock and unlock a question, close
+one as a duplicate of another and reopen it, and the revision history of edits.
+
+Each action needs a reason, runs in a transaction, is recorded in the audit log with the author as subject,
+tells the author (a notification linking to their moderation notices, where they can appeal) and sends the
+live event that removes or restores the item on open pages. Open flags on the item are resolved with the
+matching outcome, and their flaggers told.
+"""
+
+import difflib
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from . import audit
+from .models import Answer, Question, Revision, Status, is_moderator
+from .notifications import notify
+
+
+def _require_moderator(moderator) -> None:
+    if not is_moderator(moderator):
+        raise PermissionDenied("Only moderators can do this.")
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give a reason; the author sees it."})
+    return reason
+
+
+def _kind(item) -> str:
+    return "question" if isinstance(item, Question) else "answer"
+
+
+def _short(item) -> str:
+    text = item.title if isinstance(item, Question) else item.question.title
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _tell_author(item, entry, text: str) -> None:
+    notify(item.author, "moderation", text, reverse("forum:notices") + f"#notice-{entry.pk}")
+
+
+def _locked(item):
+    return type(item).objects.select_for_update().select_related("author").get(pk=item.pk)
+
+
+def _after_status_change(item, was_public: bool) -> None:
+    from . import services
+    from .live import announce_withdrawn
+
+    if isinstance(item, Answer):
+        services.refresh_answer_count(item.question_id)
+    if was_public and item.status != Status.APPROVED:
+        announce_withdrawn(item)
+    elif not was_public and item.status == Status.APPROVED:
+        services._went_public(item)
+
+
+def _resolve_flags(item, moderator, outcome: str) -> None:
+    from .flags import resolve_open_flags
+
+    resolve_open_flags(item=item, moderator=moderator, outcome=outcome)
+
+
+@transaction.atomic
+def hide(*, moderator, item, reason: str):
+    """Take an approved item out of public view (pages, lists, counts, search, feeds)."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    item = _locked(item)
+    if item.status != Status.APPROVED:
+        raise ValidationError("Only approved content can be hidden.")
+    item.previous_status, item.status = item.status, Status.HIDDEN
+    item.save(update_fields=["status", "previous_status"])
+    _after_status_change(item, was_public=True)
+    entry = audit.record(actor=moderator, action="hide", target=item, reason=reason, subject=item.author)
+    _tell_author(item, entry, f"A moderator hid your {_kind(item)} “{_short(item)}”: {reason}")
+    _resolve_flags(item, moderator, "hidden")
+    return item
+
+
+@transaction.atomic
+def unhide(*, moderator, item, reason: str):
+    """Make a hidden item (by a moderator or by flags) public again; open flags are dismissed."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    item = _locked(item)
+    if item.status != Status.HIDDEN:
+        raise ValidationError("This item is not hidden.")
+    item.status, item.previous_status = Status.APPROVED, ""
+    if item.approved_at is None:
+        item.approved_at = timezone.now()
+    item.save(update_fields=["status", "previous_status", "approved_at"])
+    _after_status_change(item, was_public=False)
+    entry = audit.record(actor=moderator, action="unhide", target=item, reason=reason, subject=item.author)
+    _tell_author(item, entry, f"Your {_kind(item)} “{_short(item)}” is visible again: {reason}")
+    _resolve_flags(item, moderator, "restored")
+    return item
+
+
+@transaction.atomic
+def soft_delete(*, moderator, item, reason: str):
+    """Delete an item for everyone but moderators (its author included); it can be restored."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    item = _locked(item)
+    if item.status == Status.DELETED:
+        raise ValidationError("This item is already deleted.")
+    was_public = item.status == Status.APPROVED
+    item.previous_status, item.status = item.status, Status.DELETED
+    item.save(update_fields=["status", "previous_status"])
+    _after_status_change(item, was_public=was_public)
+    entry = audit.record(actor=moderator, action="delete", target=item, reason=reason, subject=item.author)
+    _tell_author(item, entry, f"A moderator removed your {_kind(item)} “{_short(item)}”: {reason}")
+    _resolve_flags(item, moderator, "removed")
+    return item
+
+
+@transaction.atomic
+def restore(*, moderator, item, reason: str):
+    """Undo a soft delete: the item returns to the state it had (approved items are public again)."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    item = _locked(item)
+    if item.status != Status.DELETED:
+        raise ValidationError("This item is not deleted.")
+    item.status, item.previous_status = item.previous_status or Status.APPROVED, ""
+    if item.status == Status.APPROVED and item.approved_at is None:
+        item.approved_at = timezone.now()
+    item.save(update_fields=["status", "previous_status", "approved_at"])
+    _after_status_change(item, was_public=False)
+    entry = audit.record(actor=moderator, action="restore", target=item, reason=reason, subject=item.author)
+    _tell_author(item, entry, f"A moderator restored your {_kind(item)} “{_short(item)}”: {reason}")
+    return item
+
+
+def _question_event(question: Question, type_: str) -> None:
+    from . import events
+
+    events.publish(events.question_stream(question.pk), type_, {"question_id": question.pk})
+
+
+@transaction.atomic
+def lock(*, moderator, question: Question, reason: str) -> Question:
+    """A locked question stays readable but takes no new answers (services.answer refuses)."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    question = _locked(question)
+    question.is_locked = True
+    question.save(update_fields=["is_locked"])
+    entry = audit.record(
+        actor=moderator, action="lock", target=question, reason=reason, subject=question.author
+    )
+    _tell_author(question, entry, f"A moderator locked your question “{_short(question)}”: {reason}")
+    _question_event(question, "question.locked")
+    return question
+
+
+@transaction.atomic
+def unlock(*, moderator, question: Question, reason: str) -> Question:
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    question = _locked(question)
+    question.is_locked = False
+    question.save(update_fields=["is_locked"])
+    entry = audit.record(
+        actor=moderator, action="unlock", target=question, reason=reason, subject=question.author
+    )
+    _tell_author(question, entry, f"Your question “{_short(question)}” takes answers again: {reason}")
+    _question_event(question, "question.unlocked")
+    return question
+
+
+@transaction.atomic
+def close_as_duplicate(*, moderator, question: Question, original: Question, reason: str) -> Question:
+    """Close `question` as a duplicate of `original`: each page links to the other, and the duplicate
+    takes no new answers."""
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    question = _locked(question)
+    if original.pk == question.pk:
+        raise ValidationError({"original": "A question cannot duplicate itself."})
+    if original.status != Status.APPROVED:
+        raise ValidationError({"original": "Point to a public question."})
+    if original.duplicate_of_id:
+        raise ValidationError(
+            {"original": "That question is itself closed as a duplicate; use its original."}
+        )
+    question.duplicate_of, question.closed_at = original, timezone.now()
+    question.save(update_fields=["duplicate_of", "closed_at"])
+    Question.objects.filter(duplicate_of=question).update(duplicate_of=original)  # keep chains one step long
+    entry = audit.record(
+        actor=moderator, action="close_duplicate", target=question, reason=reason, subject=question.author
+    )
+    _tell_author(
+        question,
+        entry,
+        f"Your question “{_short(question)}” was closed as a duplicate of “{original.title}”.",
+    )
+    _question_event(question, "question.closed")
+    return question
+
+
+@transaction.atomic
+def reopen(*, moderator, question: Question, reason: str) -> Question:
+    _require_moderator(moderator)
+    reason = _require_reason(reason)
+    question = _locked(question)
+    question.duplicate_of, question.closed_at = None, None
+    question.save(update_fields=["duplicate_of", "closed_at"])
+    entry = audit.record(
+        actor=moderator, action="reopen", target=question, reason=reason, subject=question.author
+    )
+    _tell_author(question, entry, f"Your question “{_short(question)}” was reopened: {reason}")
+    _question_event(question, "question.reopened")
+    return question
+
+
+# --- Revisions ----------------------------------------------------------------------------------------------
+
+
+def record_revision(*, item, editor, reason: str = "") -> Revision:
+    """Keep the text of `item` as it was before an edit. Called by the edit services before they change it."""
+    old = (
+        type(item)
+        .objects.filter(pk=item.pk)
+        .values(*(["title", "body"] if _kind(item) == "question" else ["body"]))
+    )
+    old = old.get()
+    return Revision.objects.create(
+        question=item if isinstance(item, Question) else None,
+        answer=item if isinstance(item, Answer) else None,
+        editor=editor if editor and editor.is_authenticated else None,
+        title=old.get("title", ""),
+        body=old["body"],
+        reason=reason,
+    )
+
+
+_TOKEN_RE = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """[(op, text)] with op in equal/insert/delete: a word-level diff. Text stays raw: templates escape it."""
+    a, b = _TOKEN_RE.findall(old or ""), _TOKEN_RE.findall(new or "")
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("equal", "".join(a[i1:i2])))
+        else:
+            if i2 > i1:
+                out.append(("delete", "".join(a[i1:i2])))
+            if j2 > j1:
+                out.append(("insert", "".join(b[j1:j2])))
+    return out
+
+
+def revision_history(item) -> list[dict]:
+    """Newest first: each revision with the diff from its text to the text that replaced it."""
+    revisions = list(item.revisions.select_related("editor").order_by("-created_at", "-pk"))
+    history = []
+    newer_title = getattr(item, "title", "") if isinstance(item, Question) else ""
+    newer_body = item.body
+    for revision in revisions:
+        history.append(
+            {
+                "revision": revision,
+                "title_diff": word_diff(revision.title, newer_title) if revision.title != newer_title else [],
+                "body_diff": word_diff(revision.body, newer_body),
+            }
+        )
+        newer_title, newer_body = revision.title, revision.body
+    return history

@@ -1,0 +1,133 @@
+"""Per-member rate limits for posting, answering, voting and flagging, counted in the Django cache (Redis in
+production, so every server process shares the counts).
+
+Limits come from FORUM_RATE_LIMITS, or FORUM_NEW_MEMBER_RATE_LIMITS for accounts younger than
+FORUM_NEW_MEMBER_DAYS; moderators are exempt. Windows are fixed (e.g. each clock hour for "/h"), which is
+cheap (one counter per member, action and window) and good enough against floods. Only successful actions
+count: a form sent back with an error costs nothing.
+"""
+
+import re
+import time
+from dataclasses import dataclass
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+from .models import is_moderator
+from .spam import is_new_member
+
+RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+ACTION_LABELS = {"question": "questions", "answer": "answers", "vote": "votes", "flag": "flags"}
+
+
+def parse(rate: str) -> tuple[int, int]:
+    """ "10/h" -> (10, 3600); "3/15m" -> (3, 900)."""
+    match = RATE_RE.match(rate or "")
+    if not match:
+        raise ValueError(f"Bad rate {rate!r}: use count/period, e.g. 10/h or 3/15m.")
+    count, multiple, unit = match.groups()
+    return int(count), int(multiple or 1) * UNIT_SECONDS[unit]
+
+
+@dataclass
+class RateLimited(Exception):
+    action: str
+    retry_after: int
+    limit: int
+    period: int
+
+    def __str__(self):
+        return message(self)
+
+
+def limit_for(user, action: str) -> tuple[int, int] | None:
+    if user is None or not user.is_authenticated or is_moderator(user):
+        return None
+    table = settings.FORUM_NEW_MEMBER_RATE_LIMITS if is_new_member(user) else settings.FORUM_RATE_LIMITS
+    rate = table.get(action)
+    return parse(rate) if rate else None
+
+
+def _key(user, action: str, period: int, now: float) -> tuple[str, int]:
+    window = int(now // period)
+    return f"rl:{action}:{user.pk}:{period}:{window}", period - int(now % period)
+
+
+def check(user, action: str) -> None:
+    """Raise RateLimited if `user` has used up `action` in the current window."""
+    limit = limit_for(user, action)
+    if limit is None:
+        return
+    count, period = limit
+    key, remaining = _key(user, action, period, time.time())
+    if (cache.get(key) or 0) >= count:
+        raise RateLimited(action=action, retry_after=max(remaining, 1), limit=count, period=period)
+
+
+def hit(user, action: str) -> None:
+    """Count one successful `action` by `user`."""
+    limit = limit_for(user, action)
+    if limit is None:
+        return
+    _, period = limit
+    key, _ = _key(user, action, period, time.time())
+    cache.add(key, 0, timeout=period + 60)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=period + 60)
+
+
+def _human(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"{minutes} minutes"
+    hours = round(seconds / 3600)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def message(exc: RateLimited) -> str:
+    what = ACTION_LABELS.get(exc.action, exc.action)
+    return (
+        f"You have reached the limit of {exc.limit} {what} per {_human(exc.period)}. "
+        f"Please try again in {_human(exc.retry_after)}."
+    )
+
+
+def too_many_requests(request, exc: RateLimited | None = None, retry_after: int | None = None):
+    """The 429 answer: a page, or a small fragment for htmx, with a Retry-After header."""
+    retry_after = exc.retry_after if exc else (retry_after or 300)
+    text = message(exc) if exc else f"Too many attempts. Please try again in {_human(retry_after)}."
+    template = "forum/_rate_limited.html" if getattr(request, "htmx", False) else "429.html"
+    response = render(request, template, {"message": text, "retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limited(action: str):
+    """View decorator: refuse a POST with 429 when the member is over the limit; count it when it succeeds
+    (any response below 400)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method != "POST" or not request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            try:
+                check(request.user, action)
+            except RateLimited as exc:
+                return too_many_requests(request, exc)
+            response = view(request, *args, **kwargs)
+            if response.status_code < 400:
+                hit(request.user, action)
+            return response
+
+        return wrapper
+
+    return decorator

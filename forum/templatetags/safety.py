@@ -1,0 +1,48 @@
+"""Template tags for trust and safety pieces shown on shared pages."""
+
+import itertools
+
+from django import template
+
+from .. import crisis
+from ..models import Flag
+from ..sanctions import restriction_for as _restriction_for
+
+register = template.Library()
+_panel_ids = itertools.count(1)
+
+
+@register.inclusion_tag("forum/_crisis_panel.html", takes_context=True)
+def crisis_panel(context, show=False):
+    request = context.get("request")
+    locale = getattr(request, "LANGUAGE_CODE", None) if request else None
+    return {"show": show, "resources": crisis.resources(locale), "panel_id": next(_panel_ids)}
+
+
+@register.simple_tag
+def restriction_for(user):
+    return _restriction_for(user)
+
+
+@register.inclusion_tag("forum/_flag_form.html", takes_context=True)
+def flag_form(context, kind, item):
+    return {
+        "kind": kind,
+        "item": item,
+        "flag_reasons": Flag.Reason.choices,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag
+def public_duplicates(question):
+    """Public questions closed as duplicates of `question` (the other direction of the link)."""
+    return list(question.duplicates.filter(status="approved").only("pk", "slug", "title"))
+
+
+@register.filter
+def has_urgent_by(answers, user) -> bool:
+    """Whether `user` wrote one of `answers` that mentions crisis words (their page then shows resources)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(a.is_urgent and a.author_id == user.pk for a in answers or [])

@@ -1,0 +1,157 @@
+"""Search over approved questions: PostgreSQL full-text search (ranked, stemmed, GIN-indexed) and the
+SQLite fallback. Questions reach search the way members' questions do: asked, then approved."""
+
+import pytest
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from forum import selectors, services
+from forum.models import Question, Status
+from tests.factories import UserFactory, category, make_moderator
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    not settings.IS_POSTGRES, reason="full-text search, ranking and the GIN index exist on PostgreSQL only"
+)
+sqlite_only = pytest.mark.skipif(
+    settings.IS_POSTGRES, reason="the LIKE fallback is used on SQLite only; PostgreSQL uses full-text search"
+)
+
+
+@pytest.fixture
+def mod(db):
+    return make_moderator(display_name="Morgan")
+
+
+def asked(title, body, *, approve_by=None, reject_by=None):
+    question = services.ask(
+        author=UserFactory(),
+        title=title,
+        body=body,
+        category=category("living-well"),
+        tags=["search-test"],
+        accepted_terms=True,
+    )
+    if approve_by:
+        services.approve(moderator=approve_by, item=question)
+    if reject_by:
+        services.reject(moderator=reject_by, item=question, reason="Please rephrase.")
+    question.refresh_from_db()
+    return question
+
+
+def titles_found(client, query) -> list[str]:
+    response = client.get(reverse("forum:search"), {"q": query})
+    assert response.status_code == 200
+    return [q.title for q in response.context["results"]]
+
+
+@postgres_only
+def test_title_match_ranks_above_body_only_match(client, mod):
+    in_title = asked("Simple ways to improve sleep", "Looking for small changes to my evening.", approve_by=mod)
+    in_body = asked(
+        "Evening routine for a busy parent", "I want an evening routine that helps my sleep.", approve_by=mod
+    )
+    assert in_body.approved_at > in_title.approved_at  # so newest-first would put the body match first
+    assert titles_found(client, "sleep") == [in_title.title, in_body.title]
+
+
+@postgres_only
+def test_search_is_stemmed(client, mod):
+    question = asked("How much sleep does a teenager need?", "My son is always tired in the morning.", approve_by=mod)
+    assert titles_found(client, "sleeping") == [question.title]
+    assert titles_found(client, "teenagers") == [question.title]
+
+
+@postgres_only
+def test_search_handles_quotes_and_operators(client, mod):
+    question = asked("Is coffee bad for anxiety?", "Two cups in the morning make me jittery.", approve_by=mod)
+    assert titles_found(client, '"coffee" anxiety') == [question.title]
+    assert titles_found(client, "coffee -anxiety") == []
+    assert titles_found(client, "coffee & ( | !") == [question.title]
+
+
+def test_pending_and_rejected_questions_are_never_found(client, mod):
+    asked("Pending: does magnesium help with cramps?", "Night cramps in my calves.")
+    asked("Rejected: magnesium and my neighbour Bob", "Night cramps again.", reject_by=mod)
+    public = asked("Approved: magnesium for restless legs?", "Restless legs at night.", approve_by=mod)
+    assert titles_found(client, "magnesium") == [public.title]
+    client.force_login(mod)  # search is the public index: moderators find pending items in the queue
+    assert titles_found(client, "magnesium") == [public.title]
+
+
+def test_question_sent_back_to_review_by_an_edit_leaves_search(client, mod):
+    question = asked("Can yoga help with back pain?", "My lower back hurts after work.", approve_by=mod)
+    assert titles_found(client, "yoga") == [question.title]
+    services.edit_question(
+        editor=question.author,
+        question=question,
+        title="Can yoga help with lower back pain?",
+        body="My lower back hurts after long days at work.",
+        category=question.category,
+        tags=["search-test"],
+    )
+    question.refresh_from_db()
+    assert question.status == Status.PENDING
+    assert titles_found(client, "yoga") == []
+
+
+def test_empty_query_shows_no_results(client):
+    response = client.get(reverse("forum:search"), {"q": "   "})
+    assert response.status_code == 200
+    assert response.context["results"] == []
+
+
+@pytest.mark.slow
+@postgres_only
+def test_search_uses_the_gin_index(mod):
+    asked("How do I stop snoring?", "My partner says I snore every night.", approve_by=mod)
+    author = UserFactory()
+    words = ["walking", "protein", "anxiety", "diabetes", "knees", "tea", "headache", "posture"]
+    Question.objects.bulk_create(
+        Question(
+            author=author,
+            title=f"Question {i} about {words[i % len(words)]}",
+            slug=f"question-{i}",
+            body=f"Some details about {words[(i + 3) % len(words)]} and daily life.",
+            category=category("living-well"),
+            status=Status.APPROVED,
+            approved_at=timezone.now(),
+            terms_version="test",
+        )
+        # Enough rows that an index is worth its cost; on a handful the planner rightly scans a btree.
+        for i in range(2000)
+    )
+    Question.objects.update(
+        search_vector=SearchVector("title", weight="A", config="english")
+        + SearchVector("body", weight="B", config="english")
+    )
+    queryset = selectors.search_queryset("snoring")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE forum_question")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    assert "question_search_gin" in plan, plan
+    assert [q.title for q in queryset] == ["How do I stop snoring?"]
+
+
+@postgres_only
+def test_gin_index_exists_on_the_search_vector():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'question_search_gin'")
+        (definition,) = cursor.fetchone()
+    assert "USING gin (search_vector)" in definition
+
+
+@sqlite_only
+def test_sqlite_fallback_needs_every_word_in_title_or_body(client, mod):
+    both = asked("Sleep and stress at work", "Deadlines keep me awake.", approve_by=mod)
+    asked("Sleep after night shifts", "Working nights is hard.", approve_by=mod)
+    assert titles_found(client, "SLEEP deadlines") == [both.title]
+    assert len(titles_found(client, "sleep")) == 2
+    assert titles_found(client, "sleep 100%_") == []

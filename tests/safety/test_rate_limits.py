@@ -1,0 +1,209 @@
+"""Rate limits (Django cache; Redis in production) and spam signals for new members."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forum import ratelimit
+from forum.models import Answer, Flag, Question, Status
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category
+
+pytestmark = pytest.mark.django_db
+
+
+def ask_data(n: int, **overrides):
+    data = {
+        "title": f"Question number {n} about my sleep schedule",
+        "body": f"This is the body of question {n}, with enough words to pass.",
+        "category": category("living-well").pk,
+        "tags": "",
+        "accept_terms": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_rates_parse():
+    assert ratelimit.parse("10/h") == (10, 3600)
+    assert ratelimit.parse("3/15m") == (3, 900)
+    with pytest.raises(ValueError):
+        ratelimit.parse("ten per hour")
+
+
+def test_new_member_hits_the_question_limit_and_gets_a_429_page_with_retry_after(member_client, settings):
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "question": "2/h"}
+    for n in range(2):
+        assert member_client.post(reverse("forum:ask"), ask_data(n)).status_code == 302
+    response = member_client.post(reverse("forum:ask"), ask_data(3))
+    assert response.status_code == 429
+    retry_after = int(response["Retry-After"])
+    assert 0 < retry_after <= 3600
+    page = response.content.decode()
+    assert "limit of 2 questions per 60 minutes" in page
+    assert "Please try again in" in page
+    assert Question.objects.count() == 2
+
+
+def test_failed_attempts_do_not_count(member_client, settings):
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "question": "1/h"}
+    for _ in range(3):
+        assert member_client.post(reverse("forum:ask"), ask_data(1, accept_terms="")).status_code == 400
+    assert member_client.post(reverse("forum:ask"), ask_data(1)).status_code == 302
+
+
+def test_established_members_get_the_looser_limits(client, settings):
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "answer": "1/h"}
+    settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "answer": "3/h"}
+    veteran = UserFactory(date_joined=timezone.now() - timedelta(days=settings.FORUM_NEW_MEMBER_DAYS + 1))
+    client.force_login(veteran)
+    question = QuestionFactory()
+    codes = [
+        client.post(
+            reverse("forum:answer_create", args=[question.pk]),
+            {"body": f"Answer {n}: a walk after dinner helped me.", "accept_terms": "on"},
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [302, 302, 302, 429]
+
+
+def test_votes_and_flags_are_limited_with_an_htmx_message(member_client, settings):
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {
+        **settings.FORUM_NEW_MEMBER_RATE_LIMITS,
+        "vote": "1/h",
+        "flag": "1/d",
+    }
+    first, second = AnswerFactory(), AnswerFactory()
+    assert (
+        member_client.post(reverse("forum:vote", args=["answer", first.pk]), {"value": "up"}).status_code
+        < 400
+    )
+    response = member_client.post(
+        reverse("forum:vote", args=["answer", second.pk]), {"value": "up"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 429
+    assert "<html" not in response.content.decode()
+    assert "limit of 1 votes" in response.content.decode()
+    assert response["Retry-After"]
+
+    member_client.post(reverse("forum:flag", args=["answer", first.pk]), {"reason": "spam"})
+    response = member_client.post(reverse("forum:flag", args=["answer", second.pk]), {"reason": "spam"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) <= 86400
+    assert Flag.objects.count() == 1
+
+
+def test_moderators_are_not_limited(moderator_client, settings):
+    settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "question": "1/h"}
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "question": "1/h"}
+    codes = [moderator_client.post(reverse("forum:ask"), ask_data(n)).status_code for n in range(3)]
+    assert codes == [302, 302, 302]
+
+
+def test_limits_are_per_member(member_client, other_member, client, settings):
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "question": "1/h"}
+    member_client.post(reverse("forum:ask"), ask_data(1))
+    client.force_login(other_member)
+    assert client.post(reverse("forum:ask"), ask_data(2)).status_code == 302
+
+
+def test_new_members_post_with_many_links_goes_to_the_queue_with_the_reason(
+    client, moderator_client, settings
+):
+    settings.FORUM_TRUSTED_SKIP_REVIEW = True
+    newbie = UserFactory(reputation=10_000)  # trusted by reputation, but a new account
+    client.force_login(newbie)
+    body = "Great deals: https://a.example https://b.example and www.c-example.com every day."
+    client.post(reverse("forum:ask"), ask_data(1, body=body))
+    question = Question.objects.get()
+    assert question.status == Status.PENDING
+    assert "New member, 3 links" in question.review_notes
+    assert "New member, 3 links" in moderator_client.get(reverse("forum:moderation_queue")).content.decode()
+
+
+def test_repeated_text_from_a_new_member_goes_to_the_queue(client):
+    from tests.factories import make_expert
+
+    expert = make_expert()  # experts' answers normally skip review
+    client.force_login(expert)
+    question = QuestionFactory()
+    body = "Buy supplements now. Buy supplements now. Buy supplements now. Best prices."
+    client.post(reverse("forum:answer_create", args=[question.pk]), {"body": body, "accept_terms": "on"})
+    answer = Answer.objects.get()
+    assert answer.status == Status.PENDING
+    assert "New member, repeated text within the post" in answer.review_notes
+
+
+def test_copying_an_earlier_post_is_flagged_for_new_members(client):
+    from tests.factories import make_expert
+
+    expert = make_expert()
+    client.force_login(expert)
+    body = "A fixed bedtime and morning daylight helped me more than any supplement did."
+    for question in (QuestionFactory(), QuestionFactory()):
+        client.post(reverse("forum:answer_create", args=[question.pk]), {"body": body, "accept_terms": "on"})
+    first, second = Answer.objects.order_by("pk")
+    assert first.status == Status.APPROVED
+    assert second.status == Status.PENDING
+    assert "same text as one of their recent posts" in second.review_notes[0]
+
+
+def test_established_members_are_not_spam_checked(client, settings):
+    from tests.factories import make_expert
+
+    expert = make_expert(date_joined=timezone.now() - timedelta(days=settings.FORUM_NEW_MEMBER_DAYS + 5))
+    client.force_login(expert)
+    question = QuestionFactory()
+    body = "Sources: https://a.example https://b.example https://c.example https://d.example"
+    client.post(reverse("forum:answer_create", args=[question.pk]), {"body": body, "accept_terms": "on"})
+    assert Answer.objects.get().status == Status.APPROVED
+
+
+def test_allauth_blocks_logins_after_repeated_failures_even_with_the_right_password(client, member):
+    url = reverse("account_login")
+    for _ in range(5):
+        client.post(url, {"login": member.email, "password": "wrong password"})
+    response = client.post(url, {"login": member.email, "password": "correct horse battery"})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_allauth_login_requests_per_ip_get_our_429_page(client, member, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    url = reverse("account_login")
+    codes = [
+        client.post(url, {"login": member.email, "password": "wrong password"}).status_code for _ in range(3)
+    ]
+    assert codes[-1] == 429
+    response = client.post(url, {"login": member.email, "password": "wrong password"})
+    assert "Too many attempts" in response.content.decode()
+    assert response["Retry-After"]
+
+
+def test_allauth_signup_is_rate_limited(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/m/ip"}
+    url = reverse("account_signup")
+    codes = []
+    for n in range(3):
+        codes.append(
+            client.post(
+                url,
+                {
+                    "display_name": f"Newcomer {n}",
+                    "email": f"newcomer{n}@example.org",
+                    "password1": "a long enough passphrase 42",
+                    "password2": "a long enough passphrase 42",
+                },
+            ).status_code
+        )
+    assert codes[-1] == 429
+
+
+def test_allauth_default_limits_are_on():
+    from allauth.account import app_settings
+
+    limits = app_settings.RATE_LIMITS
+    assert limits["login_failed"]
+    assert limits["signup"]
