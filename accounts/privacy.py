@@ -216,4 +216,7 @@ def delete_account(*, user: User, password: str) -> User:
     audit.record(actor=None, action="delete_account", target=user, reason="Deleted by the member.")
     log.info("An account was deleted by its member.")
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    from forum import page_cache
+
+    page_cache.everything_changed()  # cached pages must not show the name any longer
     return user

@@ -4,6 +4,8 @@ accounts.badges (award_badges_for) and reputation in accounts.reputation."""
 from django.conf import settings
 from django.db import transaction
 
+from forum import page_cache
+
 from .avatars import square_sizes, validate_avatar
 from .models import User
 
@@ -11,6 +13,7 @@ from .models import User
 def set_display_name(*, user: User, display_name: str) -> User:
     user.display_name = display_name.strip()[:60]
     user.save(update_fields=["display_name"])
+    page_cache.everything_changed()  # the name beside their posts on cached pages
     return user
 
 
@@ -35,6 +38,7 @@ def update_profile(
         user.avatar, user.avatar_small = "", ""
     user.full_clean(exclude=["password", "username", "email"])
     user.save()
+    page_cache.everything_changed()  # name, location and photo beside their posts on cached pages
     if old_files:
         storage_names = [(f.storage, f.name) for f in old_files]
         transaction.on_commit(lambda: [storage.delete(name) for storage, name in storage_names])

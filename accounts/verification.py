@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import audit
+from forum import audit, page_cache
 from forum.notifications import notify
 
 from .documents import check_documents, delete_files, store_documents
@@ -222,6 +222,7 @@ def approve_application(*, moderator, application: ExpertApplication) -> ExpertC
         },
     )
     credential.specialties.set(specialties)
+    page_cache.everything_changed()  # the expert badge beside their answers, on every page
     audit.record(actor=moderator, action="expert_approve", target=application, subject=application.applicant)
     notify(
         application.applicant,
@@ -280,6 +281,7 @@ def revoke_expert(*, moderator, credential: ExpertCredential, reason: str) -> Ex
     if not won:
         raise ValidationError("This verification is already revoked.")
     credential.refresh_from_db()
+    page_cache.everything_changed()  # the badge disappears at once, cached pages included
     audit.record(
         actor=moderator, action="expert_revoke", target=credential, reason=reason, subject=credential.user
     )

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "community.timing.ServerTimingMiddleware",  # first: Server-Timing covers everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +90,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.community",
+                # Last: while a page is rendered for the anonymous page cache, the CSRF token is a
+                # placeholder that each response replaces with the visitor's own (forum.page_cache).
+                "forum.page_cache.csrf_context",
             ],
         },
     },
@@ -279,6 +283,9 @@ FORUM_REVIEW_EDITS = env_bool("FORUM_REVIEW_EDITS", True)  # author edits of app
 FORUM_EXPERT_ANSWERS_SKIP_REVIEW = env_bool("FORUM_EXPERT_ANSWERS_SKIP_REVIEW", True)
 FORUM_TRUSTED_SKIP_REVIEW = env_bool("FORUM_TRUSTED_SKIP_REVIEW", False)
 FORUM_PAGE_SIZE = 20
+# Anonymous visitors' home, category, tag and question pages come from the cache for at most this long;
+# every change that affects them replaces their version token sooner (forum.page_cache). 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 FORUM_MAX_TAGS = 5
 EXPERT_VERIFICATION_DAYS = int(os.environ.get("EXPERT_VERIFICATION_DAYS", str(365 * 2)))
 AVATAR_MAX_BYTES = 2 * 1024 * 1024

@@ -4,13 +4,17 @@ anything viewer-specific is added by static/js/live.js in the browser.
 
 Public streams (`question.<id>`, `feed.*`) only ever carry approved content; pending items travel on the
 moderators' stream only, and the author learns of decisions on their own `user.<id>` stream.
+
+Open pages and cached pages go stale for the same reasons: each public announcement below also replaces
+the version tokens of the anonymous pages it affects (forum.page_cache), before its event is queued, so a
+browser that refetches on the event never gets the old page.
 """
 
 import logging
 
 from django.template.loader import render_to_string
 
-from . import events
+from . import events, page_cache
 from .models import Answer, Question, Status
 
 log = logging.getLogger(__name__)
@@ -66,6 +70,7 @@ def _feed_streams(question: Question) -> list[str]:
 def announce_public(item) -> None:
     """An item became visible to everyone: the answer on its question's page ("answer.new" with the
     fragment), or the question on the home, category and tag feeds ("question.new", data only)."""
+    page_cache.question_changed(_question_id(item), lists=True)  # lists show answer counts too
     if not _is_public(item):  # a guard: nothing pending, rejected or hidden reaches a public stream
         log.error("Refused to announce a %s %s that is not public", _kind(item), item.pk)
         return
@@ -85,6 +90,7 @@ def announce_public(item) -> None:
 
 def announce_updated(item) -> None:
     """A public answer changed (edited by a moderator, or without review): open pages replace it."""
+    page_cache.question_changed(_question_id(item))
     if isinstance(item, Answer) and _is_public(item):
         events.publish(
             events.question_stream(item.question_id),
@@ -97,6 +103,10 @@ def announce_updated(item) -> None:
 def announce_withdrawn(item) -> None:
     """An item stopped being public (back to review, hidden, deleted): open pages remove it. Consumers
     drop a question's stream for everyone but moderators and the author on "question.removed"."""
+    if isinstance(item, Answer):
+        page_cache.question_changed(item.question_id, lists=True)
+    else:
+        page_cache.everything_changed()  # lists and every "More Q&A" that may show it
     if isinstance(item, Answer):
         events.publish(
             events.question_stream(item.question_id),
@@ -166,6 +176,7 @@ def _question_id(item) -> int:
 def announce_score(item) -> None:
     """A vote changed the score of a public question or answer: "score" {"kind", "id", "score"} on the
     question's stream."""
+    page_cache.question_changed(_question_id(item), lists=isinstance(item, Question))
     model, pk = type(item), item.pk
     events.publish(
         events.question_stream(_question_id(item)),
@@ -179,6 +190,7 @@ def announce_score(item) -> None:
 def announce_accepted(question, answer) -> None:
     """The asker accepted `answer` (None: withdrew the acceptance): "answer.accepted" {"question_id",
     "answer_id"} on the question's stream; open pages move the mark (and the answer to the top)."""
+    page_cache.question_changed(question.pk)
     events.publish(
         events.question_stream(question.pk),
         "answer.accepted",
@@ -192,6 +204,7 @@ def announce_featured(answer) -> None:
     """A moderator featured or unfeatured a public expert answer: "answer.featured" {"answer_id",
     "featured"} with the re-rendered answer on the question's stream, and on the home feed (whose
     "Expert answers" section lists featured answers)."""
+    page_cache.question_changed(answer.question_id, lists=True)
     if not (answer.is_public and answer.question.is_public):
         return  # public streams never carry what the public cannot see
     data = {"answer_id": answer.pk, "question_id": answer.question_id, "featured": answer.is_featured}

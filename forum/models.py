@@ -56,6 +56,9 @@ class Category(models.Model):
             self.expert_title = f"{self.name} Expert"
         super().save(*args, **kwargs)
         cache.delete(NAV_CACHE_KEY)
+        from .page_cache import everything_changed
+
+        everything_changed()  # every page's navigation lists the categories
 
     def get_absolute_url(self):
         return reverse("forum:category", args=[self.slug])

@@ -140,8 +140,9 @@ def restore(*, moderator, item, reason: str):
 
 
 def _question_event(question: Question, type_: str) -> None:
-    from . import events
+    from . import events, page_cache
 
+    page_cache.question_changed(question.pk)  # locked or closed: the anonymous page says so
     events.publish(events.question_stream(question.pk), type_, {"question_id": question.pk})
 
 

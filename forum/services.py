@@ -249,6 +249,9 @@ def edit_question(
         announce_pending(question)
     elif question.status == Status.APPROVED:
         _update_search_vector(question)
+        from . import page_cache
+
+        page_cache.question_changed(question.pk, lists=True)  # title, category, tags (no live event)
     if screened.is_urgent and question.status == Status.PENDING:
         from .live import announce_urgent
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
-from . import events, selectors, services
+from . import events, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm
 from .models import Answer, AuditEntry, Category, Question, Status, is_moderator
 from .permissions import moderator_required
@@ -26,6 +26,7 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+@page_cache.list_page
 def home(request):
     live = events.page_stream(events.HOME_STREAM)  # read before the list: see forum.events.current_seqs
     page = selectors.paginate_questions(selectors.question_list_base(), request.GET.get("before"))
@@ -42,6 +43,7 @@ def home(request):
     )
 
 
+@page_cache.list_page
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     live = events.page_stream(events.category_stream(slug))
@@ -60,6 +62,7 @@ def category_detail(request, slug):
     )
 
 
+@page_cache.list_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     live = events.page_stream(events.tag_stream(slug))
@@ -69,6 +72,7 @@ def tag_detail(request, slug):
     return render(request, "forum/tag.html", {"tag": tag, "page": page, **live})
 
 
+@page_cache.question_page
 def question_detail(request, pk, slug=None):
     live = events.page_stream(events.question_stream(pk))
     question = selectors.question_for_page(pk, request.user)

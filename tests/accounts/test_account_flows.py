@@ -116,7 +116,9 @@ def test_password_reset_by_email(client):
     form_page = client.get(reset_url, follow=True)  # allauth moves the key out of the URL into the session
     assert form_page.status_code == 200
     set_url = form_page.redirect_chain[-1][0]
-    response = client.post(set_url, {"password1": "a brand new passphrase", "password2": "a brand new passphrase"})
+    response = client.post(
+        set_url, {"password1": "a brand new passphrase", "password2": "a brand new passphrase"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_reset_password_from_key_done")
 

@@ -85,7 +85,7 @@ def test_hidden_location_is_not_shown_next_to_a_question(client, member):
 
     member.show_location = True
     member.save()
-    assert ", <span class=\"location\">Texas</span>" in client.get(question.get_absolute_url()).content.decode()
+    assert ', <span class="location">Texas</span>' in client.get(question.get_absolute_url()).content.decode()
 
 
 def test_profile_never_shows_the_email(client, member_client, member, moderator_client):
@@ -123,7 +123,9 @@ def test_avatar_is_stored_at_each_configured_size(member_client, member, setting
         assert stored.size == (small, small)
     assert member.avatar.name.startswith("avatars/")
     assert "me" not in member.avatar.name.rsplit("/", 1)[-1]  # the upload's name is not kept
-    assert member.avatar.url in member_client.get(reverse("accounts:profile", args=[member.pk])).content.decode()
+    assert (
+        member.avatar.url in member_client.get(reverse("accounts:profile", args=[member.pk])).content.decode()
+    )
 
 
 def test_avatar_is_judged_by_content_not_by_file_name(member_client, member):

@@ -25,7 +25,9 @@ def waiting():
         "answer": AnswerFactory(
             status=Status.PENDING,
             body="Middle: a short walk after meals helps me.",
-            question=QuestionFactory(title="What lowers blood sugar after meals?", category=category("diet-fitness")),
+            question=QuestionFactory(
+                title="What lowers blood sugar after meals?", category=category("diet-fitness")
+            ),
             created_at=now - timedelta(hours=5),
         ),
         "new_question": QuestionFactory(
@@ -57,7 +59,9 @@ def test_queue_filters_by_kind(moderator_client, waiting):
 
 
 def test_queue_filters_by_category(moderator_client, waiting):
-    page = moderator_client.get(reverse("forum:moderation_queue") + "?category=mental-health").content.decode()
+    page = moderator_client.get(
+        reverse("forum:moderation_queue") + "?category=mental-health"
+    ).content.decode()
     assert "Newest:" in page
     assert "Oldest:" not in page and "Middle:" not in page
     # An answer is filed under its question's category.
@@ -67,5 +71,7 @@ def test_queue_filters_by_category(moderator_client, waiting):
 
 
 def test_unknown_filters_show_everything(moderator_client, waiting):
-    page = moderator_client.get(reverse("forum:moderation_queue") + "?kind=vote&category=nope").content.decode()
+    page = moderator_client.get(
+        reverse("forum:moderation_queue") + "?kind=vote&category=nope"
+    ).content.decode()
     assert all(text in page for text in ("Oldest:", "Middle:", "Newest:"))

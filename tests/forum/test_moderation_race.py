@@ -50,7 +50,9 @@ def decide_calls(moderators, item):
     calls = []
     for i, moderator in enumerate(moderators):
         if i % 2 == 0:
-            calls.append(lambda m=moderator: services.approve(moderator=m, item=type(item).objects.get(pk=item.pk)))
+            calls.append(
+                lambda m=moderator: services.approve(moderator=m, item=type(item).objects.get(pk=item.pk))
+            )
         else:
             calls.append(
                 lambda m=moderator: services.reject(

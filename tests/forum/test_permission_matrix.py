@@ -248,7 +248,9 @@ def test_moderation_decide(role, state, htmx, kind):
 
 
 def test_moderation_decide_on_an_unknown_kind_is_404(moderator_client):
-    response = moderator_client.post(reverse("forum:moderation_decide", args=["vote", 1]), {"decision": "approve"})
+    response = moderator_client.post(
+        reverse("forum:moderation_decide", args=["vote", 1]), {"decision": "approve"}
+    )
     assert response.status_code == 404
 
 

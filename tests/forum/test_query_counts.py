@@ -80,7 +80,9 @@ ROLES = ["anonymous", "member", "moderator"]
 
 @pytest.mark.parametrize("role", ROLES)
 def test_home_page_queries_do_not_grow_with_questions(role, django_assert_max_num_queries):
-    counts = measure(role, lambda _: reverse("forum:home"), _fresh(tagged_questions), django_assert_max_num_queries)
+    counts = measure(
+        role, lambda _: reverse("forum:home"), _fresh(tagged_questions), django_assert_max_num_queries
+    )
     report("home", role, counts)
     assert counts[0] == counts[1]
     assert counts[1] <= MAX_QUERIES
@@ -101,7 +103,10 @@ def test_category_page_queries_do_not_grow_with_questions(role, django_assert_ma
 @pytest.mark.parametrize("role", ROLES)
 def test_tag_page_queries_do_not_grow_with_questions(role, django_assert_max_num_queries):
     counts = measure(
-        role, lambda _: reverse("forum:tag", args=["shared-tag"]), _fresh(tagged_questions), django_assert_max_num_queries
+        role,
+        lambda _: reverse("forum:tag", args=["shared-tag"]),
+        _fresh(tagged_questions),
+        django_assert_max_num_queries,
     )
     report("tag", role, counts)
     assert counts[0] == counts[1]
@@ -138,7 +143,10 @@ def question_with_answers(n):
 @pytest.mark.parametrize("role", ROLES)
 def test_question_page_queries_do_not_grow_with_answers(role, django_assert_max_num_queries):
     counts = measure(
-        role, lambda question: question.get_absolute_url(), _fresh(question_with_answers), django_assert_max_num_queries
+        role,
+        lambda question: question.get_absolute_url(),
+        _fresh(question_with_answers),
+        django_assert_max_num_queries,
     )
     report("question", role, counts)
     assert counts[0] == counts[1]

@@ -52,7 +52,9 @@ def titles_found(client, query) -> list[str]:
 
 @postgres_only
 def test_title_match_ranks_above_body_only_match(client, mod):
-    in_title = asked("Simple ways to improve sleep", "Looking for small changes to my evening.", approve_by=mod)
+    in_title = asked(
+        "Simple ways to improve sleep", "Looking for small changes to my evening.", approve_by=mod
+    )
     in_body = asked(
         "Evening routine for a busy parent", "I want an evening routine that helps my sleep.", approve_by=mod
     )
@@ -62,7 +64,9 @@ def test_title_match_ranks_above_body_only_match(client, mod):
 
 @postgres_only
 def test_search_is_stemmed(client, mod):
-    question = asked("How much sleep does a teenager need?", "My son is always tired in the morning.", approve_by=mod)
+    question = asked(
+        "How much sleep does a teenager need?", "My son is always tired in the morning.", approve_by=mod
+    )
     assert titles_found(client, "sleeping") == [question.title]
     assert titles_found(client, "teenagers") == [question.title]
 

@@ -1,0 +1,206 @@
+"""Whole pages for anonymous visitors, from the cache (Redis in production), with generation keys.
+
+What is cached: the home, category, tag and question pages exactly as an anonymous visitor sees them.
+Members never get a cached page: theirs carry personal bits (their votes, counts, forms).
+
+Invalidation without deleting keys: a page's key contains the current values of version tokens kept in
+the cache, `site` plus `lists` for list pages, `site` plus `q.<id>` for a question's page. A change that
+affects a page replaces its tokens (`question_changed`, `lists_changed`, `everything_changed`, called by
+forum.live for every public change and by the few services that change public pages without a live
+event), so the next visitor's request builds a new key and the old page is never read again; it simply
+expires. Tokens are random, never counters, so a token evicted from the cache cannot come back to a value
+an old page was stored under. A token is replaced at once, so the writer's next request (and a test inside
+a transaction) sees the change, and again after the commit, so a page rendered from the data of just
+before the commit is not served afterwards.
+
+CSRF: the cached HTML holds a placeholder where a token goes (the hx-headers of <body>, the forms anonymous
+visitors see, such as the vote buttons that lead to the login page). Every response, cached or fresh, gets
+the visitor's own token written in (and the CSRF cookie with it), so no token is ever shared between
+visitors and every form keeps working without JavaScript. Pages are not stored when the visitor has
+pending messages ("You have signed out."), nor when the view set a cookie of its own.
+
+Conditional GET: these responses carry a weak ETag built from the page's key and the visitor's CSRF
+cookie, and answer a matching If-None-Match with 304 Not Modified without reading the page.
+
+Staleness that remains, bounded by PAGE_CACHE_SECONDS: numbers of *other* content shown beside the page's
+own (a member's reputation beside their name, answer counts in a question page's "More Q&A").
+"""
+
+import functools
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
+
+SITE = "site"
+LISTS = "lists"
+VERSION_PREFIX = "pagever:"
+PAGE_PREFIX = "page:"
+VERSION_SECONDS = (
+    7 * 24 * 3600
+)  # longer than any page lives; an expired token is replaced by a new random one
+LIST_QUERY_PARAMS = frozenset({"before"})  # anything else in the query string is rendered, not cached
+
+
+def question_scope(question_id: int) -> str:
+    return f"q.{question_id}"
+
+
+# --- Marking pages stale (services, via forum.live) -----------------------------------------------------------
+
+
+def _new_versions(scopes) -> None:
+    cache.set_many({VERSION_PREFIX + scope: secrets.token_hex(6) for scope in scopes}, VERSION_SECONDS)
+
+
+def _stale(*scopes: str) -> None:
+    return
+    _new_versions(scopes)
+    transaction.on_commit(lambda: _new_versions(scopes))
+
+
+def question_changed(question_id: int, *, lists: bool = False) -> None:
+    """The question's page changed (its answers, scores, marks); with lists=True also the lists that show
+    it (its title, score or answer count, the home page's featured answers)."""
+    _stale(question_scope(question_id), *([LISTS] if lists else []))
+
+
+def lists_changed() -> None:
+    _stale(LISTS)
+
+
+def everything_changed() -> None:
+    """Something every page may show changed: a question left public view (lists, "More Q&A"), a
+    member's name or expert status, the categories."""
+    _stale(SITE)
+
+
+# --- Serving pages -----------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def csrf_placeholder() -> str:
+    """What cached HTML holds instead of a CSRF token: derived from SECRET_KEY, so every server process
+    agrees on it and no visitor can write it into a post."""
+    return "csrfslot" + salted_hmac("forum.page_cache", "csrf placeholder").hexdigest()[:32]
+
+
+def csrf_context(request) -> dict:
+    """Context processor: while a page is rendered for the cache, templates get the placeholder."""
+    if getattr(request, "_page_cache_rendering", False):
+        return {"csrf_token": csrf_placeholder()}
+    return {}
+
+
+def _cacheable(request, query_params) -> bool:
+    if not settings.PAGE_CACHE_SECONDS or request.method != "GET":
+        return False
+    if not set(request.GET).issubset(query_params):
+        return False
+    if request.user.is_authenticated:
+        return False
+    return len(messages.get_messages(request)) == 0
+
+
+def _read_versions(scopes: list[str]) -> list[str] | None:
+    keys = [VERSION_PREFIX + scope for scope in scopes]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, secrets.token_hex(6), VERSION_SECONDS)  # add: concurrent first readers agree
+        found.update(cache.get_many(missing))
+    if any(key not in found for key in keys):
+        return None  # the cache is unreachable: render normally
+    return [found[key] for key in keys]
+
+
+def _with_visitor_token(request, content: bytes) -> bytes:
+    placeholder = csrf_placeholder().encode()
+    if placeholder not in content:
+        return content
+    return content.replace(placeholder, get_token(request).encode())
+
+
+def _etag(key: str, request) -> str:
+    # The visitor's CSRF secret (their cookie, or the one this response sets) is part of it: a page kept
+    # by the browser holds tokens for that secret, so a new cookie means a fresh page.
+    get_token(request)
+    secret = request.META.get("CSRF_COOKIE", "")
+    return 'W/"' + hashlib.blake2b(f"{key}|{secret}".encode(), digest_size=10).hexdigest() + '"'
+
+
+def _finish(response, etag: str, outcome: str):
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"  # browsers keep it but ask each time (If-None-Match)
+    patch_vary_headers(response, ["Cookie"])
+    response.page_cache = outcome  # read by community.timing for the Server-Timing header
+    return response
+
+
+def _matches(request, etag: str) -> bool:
+    wanted = request.headers.get("If-None-Match", "")
+    return any(candidate.strip() in (etag, "*") for candidate in wanted.split(",")) if wanted else False
+
+
+def anonymous_page(scopes):
+    """Serve the view's page to anonymous visitors from the cache. `scopes(**view_kwargs)` names the
+    version tokens of the page besides `site`."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable(request, LIST_QUERY_PARAMS):
+                return view(request, *args, **kwargs)
+            versions = _read_versions([SITE, *scopes(**kwargs)])
+            if versions is None:
+                return view(request, *args, **kwargs)
+            key = (
+                PAGE_PREFIX
+                + hashlib.blake2b(
+                    f"{request.get_full_path()}|{'.'.join(versions)}".encode(), digest_size=16
+                ).hexdigest()
+            )
+            etag = _etag(key, request)
+            if _matches(request, etag):
+                return _finish(HttpResponseNotModified(), etag, "304")
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type = stored
+                response = HttpResponse(_with_visitor_token(request, content), content_type=content_type)
+                return _finish(response, etag, "hit")
+            request._page_cache_rendering = True
+            try:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+            finally:
+                request._page_cache_rendering = False
+            if response.status_code != 200 or response.streaming or response.cookies:
+                if not response.streaming:
+                    response.content = _with_visitor_token(request, response.content)
+                return response
+            cache.set(key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+            response.content = _with_visitor_token(request, response.content)
+            return _finish(response, etag, "miss")
+
+        return wrapper
+
+    return decorator
+
+
+def list_page(view):
+    """Home, category and tag pages: one version token for all lists."""
+    return anonymous_page(lambda **kwargs: [LISTS])(view)
+
+
+def question_page(view):
+    """A question's page: its own version token."""
+    return anonymous_page(lambda pk, **kwargs: [question_scope(pk)])(view)
