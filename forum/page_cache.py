@@ -61,7 +61,8 @@ def _new_versions(scopes) -> None:
 
 
 def _stale(*scopes: str) -> None:
-    return
+    if not settings.PAGE_CACHE_SECONDS:
+        return
     _new_versions(scopes)
     transaction.on_commit(lambda: _new_versions(scopes))
 
