@@ -214,7 +214,7 @@ def edit_question(
     *, editor, question: Question, title: str, body: str, category: Category, tags=(), reason: str = ""
 ) -> Question:
     """The author (or a moderator) edits a question. An author's edit of approved content goes back to
-    review when FORUM_REVIEW_EDITS is on."""
+    review when FORUM_REVIEW_EDITS is on; an author's edit of rejected content resubmits it for review."""
     if editor.pk != question.author_id and not is_moderator(editor):
         raise PermissionDenied("Only the author or a moderator can edit this question.")
     ensure_can_participate(editor)
@@ -234,7 +234,9 @@ def edit_question(
             or (settings.FORUM_REVIEW_EDITS and _requires_review(editor, is_answer=False))
         )
     )
-    if back_to_review:
+    # The author fixing a rejected question resubmits it for review.
+    resubmitted = editor.pk == question.author_id and question.status == Status.REJECTED
+    if back_to_review or resubmitted:
         question.status, question.decided_by, question.decided_at = Status.PENDING, None, None
     question.full_clean()
     tag_names = _clean_tags(tags)
@@ -242,10 +244,11 @@ def edit_question(
     question.tags.set(tag_names)
     if is_moderator(editor) and editor.pk != question.author_id:
         audit.record(actor=editor, action="edit", target=question, subject=question.author, reason=reason)
-    if back_to_review:
+    if back_to_review or resubmitted:
         from .live import announce_pending, announce_withdrawn
 
-        announce_withdrawn(question)
+        if back_to_review:
+            announce_withdrawn(question)
         announce_pending(question)
     elif question.status == Status.APPROVED:
         _update_search_vector(question)
@@ -278,7 +281,9 @@ def edit_answer(*, editor, answer: Answer, body: str, reason: str = "") -> Answe
             or (settings.FORUM_REVIEW_EDITS and _requires_review(editor, is_answer=True))
         )
     )
-    if back_to_review:
+    # The author fixing a rejected answer resubmits it for review.
+    resubmitted = editor.pk == answer.author_id and answer.status == Status.REJECTED
+    if back_to_review or resubmitted:
         answer.status, answer.decided_by, answer.decided_at = Status.PENDING, None, None
     answer.full_clean()
     answer.save()
@@ -289,6 +294,8 @@ def edit_answer(*, editor, answer: Answer, body: str, reason: str = "") -> Answe
     if back_to_review:
         refresh_answer_count(answer.question_id)
         announce_withdrawn(answer)
+        announce_pending(answer)
+    elif resubmitted:
         announce_pending(answer)
     elif answer.status == Status.APPROVED:
         announce_updated(answer)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.services import update_profile
 from forum.models import Answer, AuditEntry, Notification, Question, Status
 from tests.factories import AnswerFactory, QuestionFactory, category
 
@@ -182,8 +183,10 @@ def test_location_shows_only_when_the_member_chose_to(client, member):
     member.save()
     question = QuestionFactory(author=member)
     assert "Texas" not in client.get(question.get_absolute_url()).content.decode()
-    member.show_location = True
-    member.save()
+    # Through the service, as the profile page does: it also renews pages cached for visitors.
+    update_profile(
+        user=member, display_name=member.display_name, location="Texas", show_location=True, bio=""
+    )
     assert (
         f'{member.display_name}</a>, <span class="location">Texas'
         in client.get(question.get_absolute_url()).content.decode()
@@ -217,3 +220,30 @@ def test_answers_are_counted_only_when_approved(client):
     refresh_answer_count(question.pk)
     page = client.get(question.get_absolute_url()).content.decode()
     assert "0 answers" in page.replace("<span data-answer-count>0</span>", "0")
+
+
+def test_author_fixing_a_rejected_question_resubmits_it_to_the_queue(member_client, member, moderator_client):
+    question = QuestionFactory(author=member, status=Status.REJECTED, decision_reason="Remove the name.")
+    member_client.post(
+        reverse("forum:question_edit", args=[question.pk]),
+        {
+            "title": "How can I sleep better after night shifts?",
+            "body": "I work nights twice a week and my sleep is a mess afterwards.",
+            "category": question.category_id,
+            "tags": "sleep",
+        },
+    )
+    question.refresh_from_db()
+    assert question.status == Status.PENDING
+    assert "How can I sleep better after night shifts?" in moderator_client.get(
+        reverse("forum:moderation_queue")
+    ).content.decode()
+
+
+def test_anonymous_asker_replying_to_own_question_leaks_no_member_id(client, member):
+    question = QuestionFactory(author=member, is_anonymous=True)
+    AnswerFactory(question=question, author=member, body="Update: the routine worked for me.")
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "Update: the routine worked for me." in page
+    assert f'data-author-id="{member.pk}"' not in page
+    assert f"/members/{member.pk}/" not in page

@@ -13,6 +13,8 @@ from accounts.models import ExpertCredential, User
 from forum import services
 from forum.models import Answer, Category, Question, Vote
 
+# A public secret for the demo accounts only (seed_demo is for the embedded site, never production).
+DEMO_TOTP_SECRET = "NBSWC3DUNAWWG33NNV2W42LUPEWWIZLN"  # noqa: S105
 DEMO_PASSWORD = "health-demo-2026"  # noqa: S105 (printed for the demo on purpose)
 
 PEOPLE = [
@@ -114,6 +116,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Demo people get no notification emails for the content seeded in their name.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         people = {
             email: self._person(email, name, location, show, role)
             for email, name, location, show, role in PEOPLE
@@ -130,6 +134,18 @@ class Command(BaseCommand):
         for email, _name, *_rest, role in PEOPLE:
             label = role if isinstance(role, str) else f"expert ({role[1]})"
             self.stdout.write(f"  {email:<30} {DEMO_PASSWORD}   {label}")
+        self.stdout.write(
+            "Moderators and experts need two-factor authentication. The demo accounts share the TOTP secret "
+            f"{DEMO_TOTP_SECRET} (add it to an authenticator app), or print the current code with:\n"
+            "  .venv/bin/python manage.py demo_totp"
+        )
+
+    def _demo_two_factor(self, user):
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
 
     def _person(self, email, name, location, show_location, role):
         user, created = User.objects.get_or_create(
@@ -143,6 +159,8 @@ class Command(BaseCommand):
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
+        if role == "moderator" or isinstance(role, tuple):
+            self._demo_two_factor(user)
         if role == "moderator":
             user.groups.add(Group.objects.get(name="Moderators"))
         elif isinstance(role, tuple):
