@@ -27,6 +27,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Benchmarks on the scale data set (PostgreSQL hc_bench + Redis; bench/run.py says how), into bench/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 # Screenshots of the main pages (desktop and phone, light and dark) into docs/screenshots/; needs Chromium.
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots.py

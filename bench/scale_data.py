@@ -25,6 +25,7 @@ from forum.models import Answer, Category, Question, Status, TaggedQuestion, Vot
 
 BASE = {"questions": 100_000, "answers": 500_000, "votes": 2_000_000, "members": 10_000, "experts": 200}
 BIG_QUESTION_ANSWERS = 300
+OTHER_ANSWERS_CAP = 120  # the most answers any other question gets (the big one stays the biggest)
 TAG_COUNT = 400
 
 SUBJECTS = [
@@ -85,7 +86,9 @@ def _write(model, objects, batch: int = 20_000) -> int:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        with raw.copy(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy:
             for obj in objects:
                 copy.write_row(
                     [f.get_db_prep_save(getattr(obj, f.attname), connection=connection) for f in fields]
@@ -103,6 +106,55 @@ def _reset_sequences(*models) -> None:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
             )
+
+
+def finish(*, first_question_id: int = 1, now=None) -> None:
+    """What the services would have left behind, for generated questions from `first_question_id` on:
+    the asker accepted the best answer of about a quarter of the answered questions; the expert-answer
+    counts and last activity follow the answers; experts' specialties include their main one; every
+    reputation is recomputed from the rows (accounts.reputation). Idempotent: `generate_scale_data
+    --finish-only` runs it again on data generated before these rules existed."""
+    from accounts.reputation import recompute_all
+
+    now = now or timezone.now()
+    q = first_question_id
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO accounts_expertcredential_specialties (expertcredential_id, category_id) "
+            "SELECT c.id, c.specialty_id FROM accounts_expertcredential c WHERE NOT EXISTS (SELECT 1 FROM "
+            "accounts_expertcredential_specialties s WHERE s.expertcredential_id = c.id "
+            "AND s.category_id = c.specialty_id)"
+        )
+        # Generated before answers were capped at "now": none may lie in the future.
+        for column in ("created_at", "updated_at", "approved_at", "featured_at"):
+            cursor.execute(
+                f"UPDATE forum_answer SET {column} = %s WHERE {column} > %s AND question_id >= %s",
+                [now, now, q],
+            )
+        cursor.execute(
+            "UPDATE forum_question SET accepted_answer_id = best.id FROM (SELECT a.question_id, a.id, "
+            "ROW_NUMBER() OVER (PARTITION BY a.question_id ORDER BY a.score DESC, a.id) AS n FROM forum_answer a "
+            "JOIN forum_question q2 ON q2.id = a.question_id WHERE a.status = 'approved' AND a.score > 0 "
+            "AND a.author_id <> q2.author_id AND a.question_id >= %s) best "
+            "WHERE forum_question.id = best.question_id AND best.n = 1 AND forum_question.accepted_answer_id IS NULL "
+            "AND forum_question.id %% 4 = 0",
+            [q],
+        )
+        cursor.execute(
+            "UPDATE forum_question SET answer_count = 0, expert_answer_count = 0, last_activity_at = created_at "
+            "WHERE id >= %s",
+            [q],
+        )
+        cursor.execute(
+            "UPDATE forum_question SET answer_count = x.n, expert_answer_count = x.e, last_activity_at = x.last "
+            "FROM (SELECT a.question_id, COUNT(*) AS n, SUM(CASE WHEN cred.id IS NULL THEN 0 ELSE 1 END) AS e, "
+            "MAX(a.created_at) AS last FROM forum_answer a LEFT JOIN accounts_expertcredential cred "
+            "ON cred.user_id = a.author_id AND cred.revoked_at IS NULL AND cred.verified_until > %s "
+            "WHERE a.status = 'approved' AND a.question_id >= %s GROUP BY a.question_id) x "
+            "WHERE forum_question.id = x.question_id",
+            [now, q],
+        )
+    recompute_all()
 
 
 def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
@@ -148,6 +200,14 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
                 for i, uid in enumerate(expert_ids)
             ),
         )  # fmt: skip
+        through = ExpertCredential.specialties.through
+        through.objects.bulk_create(
+            [
+                through(expertcredential_id=first_cred + i, category_id=categories[i % len(categories)].pk)
+                for i in range(len(expert_ids))
+            ],
+            batch_size=1000,
+        )
         step("members and experts")
 
         # Tags with a Zipf popularity.
@@ -197,18 +257,27 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
         tq_rows = []
         for qid in q_ids:
             for tag_id in set(rng.choices(tags, weights=tag_weights, k=rng.randint(1, 4))):
-                tq_rows.append(TaggedQuestion(id=first_tq + len(tq_rows), content_object_id=qid, tag_id=tag_id))
+                tq_rows.append(
+                    TaggedQuestion(id=first_tq + len(tq_rows), content_object_id=qid, tag_id=tag_id)
+                )
         _write(TaggedQuestion, tq_rows)
         step("tags")
 
         # Answers: the first question gets 300; the rest are spread with a long tail.
         approved_q = [qid for qid, st in zip(q_ids, q_status, strict=True) if st == Status.APPROVED]
         remaining = max(0, plan.answers - BIG_QUESTION_ANSWERS)
-        q_weights = _zipf_weights(len(approved_q), 0.6)
+        others = [qid for qid in approved_q if qid != q_ids[0]] or approved_q
+        q_weights = _zipf_weights(len(others), 0.6)
         rng.shuffle(q_weights)
-        targets = [q_ids[0]] * min(BIG_QUESTION_ANSWERS, plan.answers) + rng.choices(
-            approved_q, weights=q_weights, k=remaining
-        )
+        picks = rng.choices(others, weights=q_weights, k=remaining)
+        # A long tail, but no other question near the big one: popular questions stop at OTHER_ANSWERS_CAP
+        # and their surplus goes to questions picked at random.
+        per_question: dict[int, int] = {}
+        for i, qid in enumerate(picks):
+            per_question[qid] = per_question.get(qid, 0) + 1
+            if per_question[qid] > OTHER_ANSWERS_CAP:
+                picks[i] = rng.choice(others)
+        targets = [q_ids[0]] * min(BIG_QUESTION_ANSWERS, plan.answers) + picks
         created_of = dict(zip(q_ids, q_created, strict=True))
         first_a = _next_id(Answer)
         a_ids = list(range(first_a, first_a + len(targets)))
@@ -216,12 +285,16 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
         member_picks = rng.choices(user_ids, weights=member_weights, k=len(targets))
         a_authors = [rng.choice(expert_ids) if rng.random() < 0.08 else pick for pick in member_picks]
         a_status = [Status.APPROVED if rng.random() < 0.96 else Status.PENDING for _ in targets]
+        a_status[:BIG_QUESTION_ANSWERS] = [Status.APPROVED] * len(a_status[:BIG_QUESTION_ANSWERS])
 
         def answer_rows():
             for i, (aid, qid) in enumerate(zip(a_ids, targets, strict=True)):
-                created = created_of[qid] + timedelta(minutes=rng.randint(40, 60 * 24 * 30))
+                # Within a month of the question, and never in the future.
+                created = min(created_of[qid] + timedelta(minutes=rng.randint(40, 60 * 24 * 30)), now)
                 b = rng.randrange(len(bodies))
-                featured = a_authors[i] in expert_set and a_status[i] == Status.APPROVED and rng.random() < 0.05
+                featured = (
+                    a_authors[i] in expert_set and a_status[i] == Status.APPROVED and rng.random() < 0.05
+                )
                 yield Answer(
                     id=aid, question_id=qid, author_id=a_authors[i], body=bodies[b], body_html=rendered[b],
                     status=a_status[i], terms_version=settings.TERMS_VERSION, created_at=created,
@@ -284,23 +357,21 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
                 else "UPDATE forum_question SET score = (SELECT COALESCE(SUM(value), 0) FROM forum_vote "
                 "WHERE forum_vote.question_id = forum_question.id)"
             )
-            cursor.execute(
-                "UPDATE forum_question SET answer_count = (SELECT COUNT(*) FROM forum_answer a "
-                "WHERE a.question_id = forum_question.id AND a.status = 'approved') "
-                f"WHERE forum_question.id >= {first_q}"
-            )
             if connection.vendor == "postgresql":
                 cursor.execute(
                     "UPDATE forum_question SET search_vector = "
                     "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B') "
                     f"WHERE status = 'approved' AND id >= {first_q}"
                 )
-        step("scores, counts and search vectors")
+        step("scores and search vectors")
         _reset_sequences(User, ExpertCredential, Question, TaggedQuestion, Answer, Vote)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     step("analyze")
+    # After ANALYZE: these joins need the planner to know the tables' real sizes.
+    finish(first_question_id=first_q, now=now)
+    step("accepted answers, expert counts, activity and reputation")
     return {
         "members": plan.members,
         "experts": len(expert_ids),

@@ -39,6 +39,21 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"The site did not start at {url}")
 
 
+SITE_ENV: dict = {}
+
+
+def demo_totp_code() -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "demo_totp"],
+        cwd=ROOT,
+        env=SITE_ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip().split()[-1]
+
+
 def start_site(workdir: Path, port: int) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -48,9 +63,8 @@ def start_site(workdir: Path, port: int) -> subprocess.Popen:
         "MEDIA_ROOT": str(workdir / "media"),
         "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
         "LOG_LEVEL": "WARNING",
-        # The demo moderator has no authenticator app; the screenshots show the pages, not the 2FA setup.
-        "REQUIRE_MFA_FOR_POWERS": "0",
     }
+    SITE_ENV.update(env)
     python = sys.executable
     for command in (["migrate", "--no-input", "-v", "0"], ["seed_demo"]):
         subprocess.run(
@@ -85,14 +99,22 @@ def pages(first_question: str, pending_question: str, expert_profile: str) -> li
     ]
 
 
-def log_in(context, base: str, email: str) -> None:
+def log_in(browser, base: str, email: str) -> dict:
+    """Log in through the form once; return the session (storage state) for the contexts to reuse."""
+    context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").or_(page.get_by_role("button", name="Log in")).first.click()
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if "/2fa/authenticate/" in page.url:  # moderators and experts have the demo TOTP authenticator
+        page.get_by_label("Code").fill(demo_totp_code())
+        page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(f"{base}/")
-    page.close()
+    state = context.storage_state()
+    context.close()
+    return state
 
 
 def fill_in_question(page) -> None:
@@ -135,11 +157,14 @@ def main() -> None:
                         "--disable-background-networking",
                     ],
                 )
-                targets = discover(browser, base)
+                sessions = {}
+                targets = discover(browser, base, sessions)
                 for size, (width, height) in SIZES.items():
                     for scheme in SCHEMES:
                         contexts = {}
                         for name, who, path in targets:
+                            if who and who not in sessions:
+                                sessions[who] = log_in(browser, base, who)
                             if who not in contexts:
                                 contexts[who] = browser.new_context(
                                     viewport={"width": width, "height": height},
@@ -148,9 +173,8 @@ def main() -> None:
                                     is_mobile=size == "phone",
                                     has_touch=size == "phone",
                                     reduced_motion="reduce",
+                                    storage_state=sessions[who] if who else None,
                                 )
-                                if who:
-                                    log_in(contexts[who], base, who)
                             page = contexts[who].new_page()
                             page.goto(f"{base}{path}")
                             page.wait_for_load_state("networkidle")
@@ -172,7 +196,7 @@ def main() -> None:
     )
 
 
-def discover(browser, base: str) -> list[tuple[str, str, str]]:
+def discover(browser, base: str, sessions: dict) -> list[tuple[str, str, str]]:
     """Find the demo question with an expert answer, the pending question and an expert's profile."""
     context = browser.new_context()
     page = context.new_page()
@@ -180,7 +204,10 @@ def discover(browser, base: str) -> list[tuple[str, str, str]]:
     first_question = page.locator(".question-list .q-title a").first.get_attribute("href")
     page.goto(f"{base}{first_question}")
     expert_profile = page.locator(".answer-expert a.author").first.get_attribute("href")
-    log_in(context, base, "cindy@example.com")
+    context.close()
+    sessions["cindy@example.com"] = log_in(browser, base, "cindy@example.com")
+    context = browser.new_context(storage_state=sessions["cindy@example.com"])
+    page = context.new_page()
     page.goto(f"{base}/")
     pending_question = page.locator(".own-pending a").first.get_attribute("href")
     context.close()

@@ -22,6 +22,9 @@ pending messages ("You have signed out."), nor when the view set a cookie of its
 Conditional GET: these responses carry a weak ETag built from the page's key and the visitor's CSRF
 cookie, and answer a matching If-None-Match with 304 Not Modified without reading the page.
 
+Time changes pages too: an expert's badge goes when their verification expires, with no event. So no
+page is kept past the next expiry of any active verification (`_expiry_horizon`).
+
 Staleness that remains, bounded by PAGE_CACHE_SECONDS: numbers of *other* content shown beside the page's
 own (a member's reputation beside their name, answer counts in a question page's "More Q&A").
 """
@@ -29,6 +32,7 @@ own (a member's reputation beside their name, answer counts in a question page's
 import functools
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,6 +47,8 @@ SITE = "site"
 LISTS = "lists"
 VERSION_PREFIX = "pagever:"
 PAGE_PREFIX = "page:"
+PART_PREFIX = "pagepart:"
+HORIZON_KEY = "pagever:expiry"  # when the next expert verification expires (a Unix time)
 VERSION_SECONDS = (
     7 * 24 * 3600
 )  # longer than any page lives; an expired token is replaced by a new random one
@@ -80,7 +86,33 @@ def lists_changed() -> None:
 def everything_changed() -> None:
     """Something every page may show changed: a question left public view (lists, "More Q&A"), a
     member's name or expert status, the categories."""
+    if settings.PAGE_CACHE_SECONDS:
+        cache.delete(HORIZON_KEY)  # a verification may have been granted or revoked
     _stale(SITE)
+
+
+# --- Public data for members' pages ----------------------------------------------------------------------------
+
+
+def remember(name: str, scopes: list[str], compute):
+    """`compute()` (public data, the same for every viewer: a list page's rows, "More Q&A", the featured
+    answers), kept in the cache under the current versions of `site` and `scopes`, like whole pages.
+    Members' pages are rendered for each request but read their public parts from here."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return compute()
+    read = _read_versions([SITE, *scopes])
+    if read is None:
+        return compute()
+    versions, horizon = read
+    identity = f"{name}|{'.'.join(versions)}|{horizon:.0f}"
+    key = PART_PREFIX + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        lifetime = int(min(settings.PAGE_CACHE_SECONDS, horizon - time.time()))
+        if lifetime >= 1:
+            cache.set(key, value, lifetime)
+    return value
 
 
 # --- Serving pages -----------------------------------------------------------------------------------------------
@@ -110,17 +142,35 @@ def _cacheable(request, query_params) -> bool:
     return len(messages.get_messages(request)) == 0
 
 
-def _read_versions(scopes: list[str]) -> list[str] | None:
+def _read_versions(scopes: list[str]) -> tuple[list[str], float] | None:
+    """The page's version tokens and the expiry horizon: one cache round trip (more only for a token or
+    horizon that is missing). None when the cache is unreachable."""
     keys = [VERSION_PREFIX + scope for scope in scopes]
-    found = cache.get_many(keys)
+    found = cache.get_many([*keys, HORIZON_KEY])
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
             cache.add(key, secrets.token_hex(6), VERSION_SECONDS)  # add: concurrent first readers agree
         found.update(cache.get_many(missing))
     if any(key not in found for key in keys):
-        return None  # the cache is unreachable: render normally
-    return [found[key] for key in keys]
+        return None
+    horizon = found.get(HORIZON_KEY) or _expiry_horizon()
+    return [found[key] for key in keys], horizon
+
+
+def _expiry_horizon() -> float:
+    """The Unix time of the next expiry of an active expert verification (far away when there is none),
+    kept in the cache until then."""
+    from accounts.models import ExpertCredential
+
+    soonest = (
+        ExpertCredential.objects.active()
+        .order_by("verified_until")
+        .values_list("verified_until", flat=True)[:1]
+    )
+    horizon = soonest[0].timestamp() if soonest else time.time() + VERSION_SECONDS
+    cache.set(HORIZON_KEY, horizon, max(1, min(VERSION_SECONDS, int(horizon - time.time()))))
+    return horizon
 
 
 def _with_visitor_token(request, content: bytes) -> bytes:
@@ -160,15 +210,13 @@ def anonymous_page(scopes):
         def wrapper(request, *args, **kwargs):
             if not _cacheable(request, LIST_QUERY_PARAMS):
                 return view(request, *args, **kwargs)
-            versions = _read_versions([SITE, *scopes(**kwargs)])
-            if versions is None:
-                return view(request, *args, **kwargs)
-            key = (
-                PAGE_PREFIX
-                + hashlib.blake2b(
-                    f"{request.get_full_path()}|{'.'.join(versions)}".encode(), digest_size=16
-                ).hexdigest()
-            )
+            read = _read_versions([SITE, *scopes(**kwargs)])
+            if read is None:
+                return view(request, *args, **kwargs)  # the cache is unreachable: render as usual
+            versions, horizon = read
+            # The horizon is part of the key: once a verification expires, every page is built anew.
+            identity = f"{request.get_full_path()}|{'.'.join(versions)}|{horizon:.0f}"
+            key = PAGE_PREFIX + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
             etag = _etag(key, request)
             if _matches(request, etag):
                 return _finish(HttpResponseNotModified(), etag, "304")
@@ -184,11 +232,14 @@ def anonymous_page(scopes):
                     response = response.render()
             finally:
                 request._page_cache_rendering = False
-            if response.status_code != 200 or response.streaming or response.cookies:
+            lifetime = int(min(settings.PAGE_CACHE_SECONDS, horizon - time.time()))
+            if response.status_code != 200:
+                lifetime = 0
+            if lifetime < 1 or response.streaming or response.cookies:
                 if not response.streaming:
                     response.content = _with_visitor_token(request, response.content)
                 return response
-            cache.set(key, (response.content, response["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (response.content, response["Content-Type"]), lifetime)
             response.content = _with_visitor_token(request, response.content)
             return _finish(response, etag, "miss")
 

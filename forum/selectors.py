@@ -99,7 +99,9 @@ def answers_for_page(question: Question, viewer, only_pk: int | None = None) -> 
     qs = Answer.objects.filter(question=question)
     qs = qs.filter(pk=only_pk) if only_pk else qs.visible_to(viewer)
     qs = (
-        qs.select_related("author", "author__expert_credential__specialty", "question", "decided_by")
+        # Not select_related("question"): every row would carry the question again (its body too); the
+        # caller's instance is attached below instead.
+        qs.select_related("author", "author__expert_credential__specialty")
         .annotate(
             by_expert=_active_expert_of("author"),
             is_accepted=Case(
@@ -112,26 +114,47 @@ def answers_for_page(question: Question, viewer, only_pk: int | None = None) -> 
     )
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(my_vote=_my_vote(viewer, "answer"))
-    return list(qs)
+    answers = list(qs)
+    for answer in answers:
+        answer.question = question
+    return answers
+
+
+RELATED_CANDIDATES_PER_TAG = 40
 
 
 def related_questions(question: Question, limit: int = 5) -> list[Question]:
-    """'More Q&A': approved questions sharing the most tags, then the newest in the same category."""
-    tag_ids = [tag.pk for tag in question.tags.all()]
-    picked: list[Question] = []
-    if tag_ids:
-        picked = list(
-            question_list_base()
-            .filter(tags__in=tag_ids)
-            .exclude(pk=question.pk)
-            .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids)))
-            .order_by("-shared", "-approved_at")[:limit]
+    """'More Q&A': recent approved questions sharing the most tags, then the newest in the same category.
+
+    Candidates are the newest RELATED_CANDIDATES_PER_TAG public questions of each of the question's tags,
+    not every question of those tags: a popular tag has thousands, and ranking them all took ~90 ms at
+    100,000 questions (bench/RESULTS.md). One small query per tag (at most FORUM_MAX_TAGS), each an index
+    scan that stops after the limit, then one for the picked rows."""
+    from .models import TaggedQuestion
+
+    shared: dict[int, int] = {}
+    for tag in question.tags.all():
+        newest = (
+            TaggedQuestion.objects.filter(tag_id=tag.pk, content_object__status=Status.APPROVED)
+            .exclude(content_object_id=question.pk)
+            .order_by("-content_object_id")
+            .values_list("content_object_id", flat=True)[:RELATED_CANDIDATES_PER_TAG]
         )
+        for pk in newest:
+            shared[pk] = shared.get(pk, 0) + 1
+    fields = ("pk", "title", "slug", "answer_count", "approved_at", "category_id")
+    picked: list[Question] = []
+    if shared:
+        # Most shared tags first, then the newest (question ids grow with time).
+        best = sorted(shared, key=lambda pk: (-shared[pk], -pk))[: limit * 2]
+        rows = {q.pk: q for q in Question.objects.approved().filter(pk__in=best).only(*fields)}
+        picked = [rows[pk] for pk in best if pk in rows][:limit]
     if len(picked) < limit:
         picked += list(
-            question_list_base()
+            Question.objects.approved()
             .filter(category_id=question.category_id)
             .exclude(pk__in=[question.pk, *[q.pk for q in picked]])
+            .only(*fields)
             .order_by("-approved_at", "-pk")[: limit - len(picked)]
         )
     return picked

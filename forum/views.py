@@ -26,17 +26,30 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _public_list(name: str, stream: str, questions, cursor: str | None):
+    """A list page's rows and its live stream position, read together and kept in the cache: the same for
+    every viewer, so members' pages (rendered for each of them) share them too (forum.page_cache.remember)."""
+
+    def read():
+        live = events.page_stream(stream)  # read before the list: see forum.events.current_seqs
+        return live, selectors.paginate_questions(questions(), cursor)
+
+    return page_cache.remember(f"{name}?before={cursor}", [page_cache.LISTS], read)
+
+
 @page_cache.list_page
 def home(request):
-    live = events.page_stream(events.HOME_STREAM)  # read before the list: see forum.events.current_seqs
-    page = selectors.paginate_questions(selectors.question_list_base(), request.GET.get("before"))
+    live, page = _public_list(
+        "home", events.HOME_STREAM, selectors.question_list_base, request.GET.get("before")
+    )
+    featured = page_cache.remember("featured", [page_cache.LISTS], selectors.home_featured_answers)
     return render(
         request,
         "forum/home.html",
         {
             "page": page,
             "own_pending": selectors.own_pending_questions(request.user) if page.is_first else [],
-            "featured_answers": selectors.home_featured_answers() if page.is_first else [],
+            "featured_answers": featured if page.is_first else [],
             "categories": Category.objects.all(),
             **live,
         },
@@ -45,10 +58,14 @@ def home(request):
 
 @page_cache.list_page
 def category_detail(request, slug):
-    category = get_object_or_404(Category, slug=slug)
-    live = events.page_stream(events.category_stream(slug))
-    page = selectors.paginate_questions(
-        selectors.question_list_base().filter(category=category), request.GET.get("before")
+    category = next((c for c in Category.cached_list() if c.slug == slug), None)
+    if category is None:
+        raise Http404("No such category.")
+    live, page = _public_list(
+        f"category:{slug}",
+        events.category_stream(slug),
+        lambda: selectors.question_list_base().filter(category=category),
+        request.GET.get("before"),
     )
     return render(
         request,
@@ -64,10 +81,12 @@ def category_detail(request, slug):
 
 @page_cache.list_page
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    live = events.page_stream(events.tag_stream(slug))
-    page = selectors.paginate_questions(
-        selectors.question_list_base().filter(tags=tag), request.GET.get("before")
+    tag = page_cache.remember(f"tag:{slug}", [], lambda: get_object_or_404(Tag, slug=slug))
+    live, page = _public_list(
+        f"tag:{slug}",
+        events.tag_stream(slug),
+        lambda: selectors.question_list_base().filter(tags=tag),
+        request.GET.get("before"),
     )
     return render(request, "forum/tag.html", {"tag": tag, "page": page, **live})
 
@@ -80,6 +99,10 @@ def question_detail(request, pk, slug=None):
         return redirect(question, permanent=True)
     answers = selectors.answers_for_page(question, request.user)
     can_answer = question.status == Status.APPROVED
+    related = []
+    if question.is_public:  # the same for every viewer: from the cache until the question's page changes
+        scope = page_cache.question_scope(question.pk)
+        related = page_cache.remember(f"related:{pk}", [scope], lambda: selectors.related_questions(question))
     return render(
         request,
         "forum/question.html",
@@ -87,7 +110,7 @@ def question_detail(request, pk, slug=None):
             "question": question,
             "answers": answers,
             "featured_answer": next((a for a in answers if a.is_featured and a.is_public), None),
-            "related": selectors.related_questions(question) if question.is_public else [],
+            "related": related,
             "answer_form": AnswerForm() if can_answer else None,
             "reject_form": RejectForm(),
             **live,

@@ -76,16 +76,17 @@ def test_profile_shows_location_only_when_the_member_chose_to(client, member):
     assert "Texas" in client.get(url).content.decode()
 
 
-def test_hidden_location_is_not_shown_next_to_a_question(client, member):
-    member.location, member.show_location = "Texas", False
-    member.save()
+def test_hidden_location_is_not_shown_next_to_a_question(client, member_client, member):
+    member_client.post(reverse("accounts:profile_edit"), profile_data(location="Texas", show_location=""))
     question = QuestionFactory(author=member)
     assert "Texas" not in client.get(question.get_absolute_url()).content.decode()
     assert "Texas" not in client.get("/").content.decode()
 
-    member.show_location = True
-    member.save()
-    assert ', <span class="location">Texas</span>' in client.get(question.get_absolute_url()).content.decode()
+    # Choosing to show it shows it at once, also on pages cached for anonymous visitors.
+    member_client.post(reverse("accounts:profile_edit"), profile_data(location="Texas", show_location="on"))
+    shown = ', <span class="location">Texas</span>'
+    assert shown in client.get(question.get_absolute_url()).content.decode()
+    assert shown in client.get("/").content.decode()
 
 
 def test_profile_never_shows_the_email(client, member_client, member, moderator_client):

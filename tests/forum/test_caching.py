@@ -3,6 +3,8 @@ level: after every change that affects a page, an anonymous visitor sees the new
 receives another visitor's CSRF token or message; members never get a cached page."""
 
 import re
+import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -10,8 +12,10 @@ from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services as account_services
+from accounts.models import ExpertCredential
 from forum import services
 from forum.models import Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_expert
@@ -318,3 +322,17 @@ def test_every_response_says_how_long_the_server_took(client, member, path):
     for c in (client, login(member)):
         header = c.get(path)["Server-Timing"]
         assert re.match(r"app;dur=\d+\.\d{2}", header), header
+
+
+@pytest.mark.slow
+def test_no_page_is_kept_past_an_expert_verification_expiry(client):
+    expert = make_expert()
+    question = published_question(category=category("mental-health"))
+    AnswerFactory(question=question, author=expert)
+    ExpertCredential.objects.filter(user=expert).update(verified_until=timezone.now() + timedelta(seconds=2))
+    assert "Mental Health Expert" in html(client, question.get_absolute_url())
+    assert cache_outcome(client.get(question.get_absolute_url())) == "hit"
+    time.sleep(2.2)
+    page = client.get(question.get_absolute_url())
+    assert cache_outcome(page) == "miss"
+    assert "Mental Health Expert" not in page.content.decode()

@@ -16,8 +16,23 @@ from tests.factories import AnswerFactory, QuestionFactory, UserFactory, categor
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    # Anonymous pages are served from the page cache (forum.page_cache) with no query at all once warm;
+    # these tests measure what rendering a page costs, so the page cache is off here.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 # Ceilings: generous enough for small template changes, far below one query per row.
 MAX_QUERIES = 20
+
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    # Count the queries of rendering a page, not of serving a visitor's cached copy (forum.page_cache,
+    # tests/forum/test_caching.py): the second anonymous request would otherwise need none at all.
+    settings.PAGE_CACHE_SECONDS = 0
 
 
 def tagged_questions(n, *, status=Status.APPROVED, cat="living-well"):

@@ -1,0 +1,217 @@
+"""A small asyncio HTTP/1.1 load generator for bench/run.py, run as its own process so the client's CPU is
+not the server's. Localhost only, bounded in requests and in time; prints one JSON line of results.
+
+    python -m bench.load get --ports 8001,8002 --path / --concurrency 16 --duration 5 --max-requests 4000
+    python -m bench.load vote --ports 8001,8002 --voters voters.json --duration 10 --per-voter 200
+
+`get`: `--concurrency` keep-alive connections (spread over the ports) request `--path` in a loop.
+`vote`: one connection per voter; each voter switches its vote on the target answers round robin (up,
+then down, then up...), so every request changes a vote row; each must succeed (status 200).
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import re
+import statistics
+import sys
+import time
+
+HOST = "127.0.0.1"  # the only address this client will talk to
+SERVER_TIMING = re.compile(rb"app;dur=([0-9.]+)")
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; reads Content-Length and chunked bodies."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.reader = self.writer = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+            self.writer = None
+
+    async def request(self, method: str, path: str, headers: dict | None = None, body: bytes = b""):
+        if self.writer is None:
+            await self.open()
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "Connection: keep-alive"]
+        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+        if body or method == "POST":
+            lines.append(f"Content-Length: {len(body)}")
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split()[1])
+        response_headers: dict[str, str] = {}
+        for line in header_lines:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                response_headers[name.strip().lower()] = value.strip()
+        if "content-length" in response_headers:
+            content = await self.reader.readexactly(int(response_headers["content-length"]))
+        elif response_headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                chunks.append(chunk[:-2])
+            content = b"".join(chunks)
+        elif status in (204, 304) or method == "HEAD":
+            content = b""
+        else:
+            content = await self.reader.read()
+            await self.close()
+        if response_headers.get("connection", "").lower() == "close":
+            await self.close()
+        return status, response_headers, content
+
+
+def server_ms(headers: dict) -> float | None:
+    match = SERVER_TIMING.search(headers.get("server-timing", "").encode())
+    return float(match.group(1)) if match else None
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def summary(started: float, done: int, errors: int, statuses: dict, timings: list[float]) -> dict:
+    seconds = time.perf_counter() - started
+    return {
+        "requests": done,
+        "errors": errors,
+        "seconds": round(seconds, 3),
+        "per_second": round(done / seconds, 1) if seconds else 0,
+        "statuses": statuses,
+        "server_median_ms": round(statistics.median(timings), 2) if timings else None,
+        "server_p95_ms": round(percentile(timings, 95), 2) if timings else None,
+    }
+
+
+async def load_get(args) -> dict:
+    headers = {"Cookie": args.cookie} if args.cookie else {}
+    deadline = time.perf_counter() + args.duration
+    budget = [args.max_requests]
+    statuses: dict[str, int] = {}
+    timings: list[float] = []
+    counts = {"done": 0, "errors": 0}
+
+    async def worker(port: int) -> None:
+        connection = Connection(port)
+        try:
+            while budget[0] > 0 and time.perf_counter() < deadline:
+                budget[0] -= 1
+                try:
+                    status, response_headers, _ = await connection.request("GET", args.path, headers)
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    counts["errors"] += 1
+                    await connection.close()
+                    continue
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+                if status != args.expect:
+                    counts["errors"] += 1
+                    continue
+                counts["done"] += 1
+                if (ms := server_ms(response_headers)) is not None:
+                    timings.append(ms)
+        finally:
+            await connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(args.ports[i % len(args.ports)]) for i in range(args.concurrency)))
+    return summary(started, counts["done"], counts["errors"], statuses, timings)
+
+
+async def load_votes(args) -> dict:
+    with open(args.voters) as f:
+        plan = json.load(f)  # {"voters": [{"cookie": ..., "csrf": ...}], "answers": [ids]}
+    answers = plan["answers"]
+    deadline = time.perf_counter() + args.duration
+    statuses: dict[str, int] = {}
+    timings: list[float] = []
+    counts = {"done": 0, "errors": 0}
+    last_vote: dict[str, int] = {}  # "voter:answer" -> the value of the voter's last successful vote
+    ready = asyncio.Event()
+
+    async def voter(index: int, person: dict) -> None:
+        connection = Connection(args.ports[index % len(args.ports)])
+        await connection.open()
+        headers = {
+            "Cookie": person["cookie"],
+            "X-CSRFToken": person["csrf"],
+            "HX-Request": "true",  # as the page's vote buttons send it (htmx): the widget comes back
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        await ready.wait()
+        try:
+            for n in range(args.per_voter):
+                if time.perf_counter() >= deadline:
+                    break
+                answer = answers[(index + n) % len(answers)]
+                key = f"{index}:{answer}"
+                # Each request changes the vote: none/down -> up, up -> down.
+                value = "down" if last_vote.get(key) == 1 else "up"
+                try:
+                    status, response_headers, _ = await connection.request(
+                        "POST", f"/votes/answer/{answer}/", headers, f"value={value}".encode()
+                    )
+                except (OSError, asyncio.IncompleteReadError, ValueError):
+                    counts["errors"] += 1
+                    await connection.close()
+                    continue
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+                if status != 200:
+                    counts["errors"] += 1
+                    continue
+                last_vote[key] = 1 if value == "up" else -1
+                counts["done"] += 1
+                if (ms := server_ms(response_headers)) is not None:
+                    timings.append(ms)
+        finally:
+            await connection.close()
+
+    tasks = [asyncio.create_task(voter(i, person)) for i, person in enumerate(plan["voters"])]
+    await asyncio.sleep(0.2)  # every voter connected before the clock starts
+    started = time.perf_counter()
+    ready.set()
+    await asyncio.gather(*tasks)
+    result = summary(started, counts["done"], counts["errors"], statuses, timings)
+    result["last_votes"] = last_vote
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("mode", choices=["get", "vote"])
+    parser.add_argument("--ports", required=True, type=lambda s: [int(p) for p in s.split(",")])
+    parser.add_argument("--path", default="/")
+    parser.add_argument("--cookie", default="")
+    parser.add_argument("--expect", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=5.0, help="stop after this many seconds")
+    parser.add_argument("--max-requests", type=int, default=5000, help="stop after this many requests")
+    parser.add_argument("--voters", help="JSON file: voters (cookie, csrf) and answer ids")
+    parser.add_argument("--per-voter", type=int, default=200, help="votes per voter at most")
+    args = parser.parse_args()
+    args.duration = min(args.duration, 60.0)  # bounded whatever the caller asks
+    runner = load_get if args.mode == "get" else load_votes
+    result = asyncio.run(asyncio.wait_for(runner(args), args.duration + 30))
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
