@@ -92,6 +92,7 @@ async def test_streams_that_lost_events_are_told_to_refetch_when_redis_is_back(s
 
     working = backlog.get_backlog()
     settings.REDIS_URL = DEAD_REDIS
+    settings.CACHES = DEAD_CACHE  # Redis is down for everyone: the page cache cannot answer either
     backlog.reset_backlog()
     await run(services.approve)(moderator=moderator, item=pending)  # Redis is down: the approval stands
     assert await run(Answer.objects.filter(pk=pending.pk, status=Status.APPROVED).exists)()
