@@ -67,76 +67,79 @@ def _resolve_flags(item, moderator, outcome: str) -> None:
     resolve_open_flags(item=item, moderator=moderator, outcome=outcome)
 
 
+def _begin(moderator, item, reason: str):
+    """Check the moderator and the reason, then lock the item's row for the change."""
+    _require_moderator(moderator)
+    return _locked(item), _require_reason(reason)
+
+
+def _finish(*, moderator, item, was_public: bool, action: str, reason: str, message: str, flag_outcome=""):
+    """Save a status change and do what every one needs: counts, live event, audit, author, flags."""
+    if item.status == Status.APPROVED and item.approved_at is None:
+        item.approved_at = timezone.now()
+    item.save(update_fields=["status", "previous_status", "approved_at"])
+    _after_status_change(item, was_public=was_public)
+    entry = audit.record(actor=moderator, action=action, target=item, reason=reason, subject=item.author)
+    _tell_author(item, entry, f"{message}: {reason}")
+    if flag_outcome:
+        _resolve_flags(item, moderator, flag_outcome)
+    return item
+
+
 @transaction.atomic
 def hide(*, moderator, item, reason: str):
     """Take an approved item out of public view (pages, lists, counts, search, feeds)."""
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
-    item = _locked(item)
+    item, reason = _begin(moderator, item, reason)
     if item.status != Status.APPROVED:
         raise ValidationError("Only approved content can be hidden.")
     item.previous_status, item.status = item.status, Status.HIDDEN
-    item.save(update_fields=["status", "previous_status"])
-    _after_status_change(item, was_public=True)
-    entry = audit.record(actor=moderator, action="hide", target=item, reason=reason, subject=item.author)
-    _tell_author(item, entry, f"A moderator hid your {_kind(item)} “{_short(item)}”: {reason}")
-    _resolve_flags(item, moderator, "hidden")
-    return item
+    message = f"A moderator hid your {_kind(item)} “{_short(item)}”"
+    return _finish(
+        moderator=moderator, item=item, was_public=True, action="hide", reason=reason, message=message,
+        flag_outcome="hidden",
+    )  # fmt: skip
 
 
 @transaction.atomic
 def unhide(*, moderator, item, reason: str):
     """Make a hidden item (by a moderator or by flags) public again; open flags are dismissed."""
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
-    item = _locked(item)
+    item, reason = _begin(moderator, item, reason)
     if item.status != Status.HIDDEN:
         raise ValidationError("This item is not hidden.")
     item.status, item.previous_status = Status.APPROVED, ""
-    if item.approved_at is None:
-        item.approved_at = timezone.now()
-    item.save(update_fields=["status", "previous_status", "approved_at"])
-    _after_status_change(item, was_public=False)
-    entry = audit.record(actor=moderator, action="unhide", target=item, reason=reason, subject=item.author)
-    _tell_author(item, entry, f"Your {_kind(item)} “{_short(item)}” is visible again: {reason}")
-    _resolve_flags(item, moderator, "restored")
-    return item
+    message = f"Your {_kind(item)} “{_short(item)}” is visible again"
+    return _finish(
+        moderator=moderator, item=item, was_public=False, action="unhide", reason=reason, message=message,
+        flag_outcome="restored",
+    )  # fmt: skip
 
 
 @transaction.atomic
 def soft_delete(*, moderator, item, reason: str):
     """Delete an item for everyone but moderators (its author included); it can be restored."""
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
-    item = _locked(item)
+    item, reason = _begin(moderator, item, reason)
     if item.status == Status.DELETED:
         raise ValidationError("This item is already deleted.")
     was_public = item.status == Status.APPROVED
     item.previous_status, item.status = item.status, Status.DELETED
-    item.save(update_fields=["status", "previous_status"])
-    _after_status_change(item, was_public=was_public)
-    entry = audit.record(actor=moderator, action="delete", target=item, reason=reason, subject=item.author)
-    _tell_author(item, entry, f"A moderator removed your {_kind(item)} “{_short(item)}”: {reason}")
-    _resolve_flags(item, moderator, "removed")
-    return item
+    message = f"A moderator removed your {_kind(item)} “{_short(item)}”"
+    return _finish(
+        moderator=moderator, item=item, was_public=was_public, action="delete", reason=reason, message=message,
+        flag_outcome="removed",
+    )  # fmt: skip
 
 
 @transaction.atomic
 def restore(*, moderator, item, reason: str):
     """Undo a soft delete: the item returns to the state it had (approved items are public again)."""
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
-    item = _locked(item)
+    item, reason = _begin(moderator, item, reason)
     if item.status != Status.DELETED:
         raise ValidationError("This item is not deleted.")
     item.status, item.previous_status = item.previous_status or Status.APPROVED, ""
-    if item.status == Status.APPROVED and item.approved_at is None:
-        item.approved_at = timezone.now()
-    item.save(update_fields=["status", "previous_status", "approved_at"])
-    _after_status_change(item, was_public=False)
-    entry = audit.record(actor=moderator, action="restore", target=item, reason=reason, subject=item.author)
-    _tell_author(item, entry, f"A moderator restored your {_kind(item)} “{_short(item)}”: {reason}")
-    return item
+    message = f"A moderator restored your {_kind(item)} “{_short(item)}”"
+    return _finish(
+        moderator=moderator, item=item, was_public=False, action="restore", reason=reason, message=message
+    )
 
 
 def _question_event(question: Question, type_: str) -> None:
