@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from forum.forms import apply_errors
 from forum.models import AuditEntry
 
 from . import selectors, verification
@@ -20,14 +21,6 @@ from .models import ExpertApplication, ExpertCredential, ExpertDocument
 from .permissions import can_verify_experts, verifier_required
 
 FILES_AGAIN = "Please choose your documents again: files are not kept when a form is sent back."
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def experts(request):
@@ -59,7 +52,7 @@ def expert_apply(request):
                 documents=data["documents"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Thank you. A moderator will review your application.")
             return redirect("accounts:expert_application")
@@ -88,7 +81,7 @@ def expert_application(request):
                     documents=form.cleaned_data["documents"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, "Your reply is sent to the moderators.")
                 return redirect("accounts:expert_application")
@@ -204,7 +197,7 @@ def expert_revoke(request, pk):
                 moderator=request.user, credential=credential, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{application.applicant.public_name}'s verification is revoked.")
             return redirect("accounts:expert_review", pk=application.pk)

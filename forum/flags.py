@@ -17,6 +17,7 @@ from django.utils import timezone
 from . import audit
 from .models import Flag, Question, Status, is_moderator
 from .notifications import notify
+from .permissions import require_reason
 from .sanctions import ensure_can_participate
 
 OUTCOME_TEXT = {
@@ -129,13 +130,13 @@ def decide(*, moderator, item, decision: str, reason: str):
     if decision == "restore":
         if item.status == Status.HIDDEN:
             return moderation.unhide(moderator=moderator, item=item, reason=reason)
-        reason = moderation._require_reason(reason)
+        reason = require_reason(reason)
         audit.record(actor=moderator, action="dismiss_flags", target=item, reason=reason, subject=item.author)
         resolve_open_flags(item=item, moderator=moderator, outcome="dismissed")
         return item
     if item.status == Status.APPROVED:
         return moderation.hide(moderator=moderator, item=item, reason=reason)
-    reason = moderation._require_reason(reason)
+    reason = require_reason(reason)
     entry = audit.record(
         actor=moderator, action="keep_hidden", target=item, reason=reason, subject=item.author
     )

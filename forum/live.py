@@ -39,10 +39,6 @@ def _queue_item_html(item) -> str:
     return render_to_string("forum/_queue_item.html", {"item": item, "live": True})
 
 
-def _kind(item) -> str:
-    return "question" if isinstance(item, Question) else "answer"
-
-
 def _is_public(item) -> bool:
     return item.status == Status.APPROVED
 
@@ -72,7 +68,7 @@ def announce_public(item) -> None:
     fragment), or the question on the home, category and tag feeds ("question.new", data only)."""
     page_cache.question_changed(_question_id(item), lists=True)  # lists show answer counts too
     if not _is_public(item):  # a guard: nothing pending, rejected or hidden reaches a public stream
-        log.error("Refused to announce a %s %s that is not public", _kind(item), item.pk)
+        log.error("Refused to announce a %s %s that is not public", item.kind_name, item.pk)
         return
     if isinstance(item, Answer):
         events.publish(
@@ -128,7 +124,7 @@ def announce_pending(item) -> None:
     events.publish(
         events.MODERATION_STREAM,
         "queue.new",
-        {"kind": _kind(item), "id": item.pk, "category": category.slug},
+        {"kind": item.kind_name, "id": item.pk, "category": category.slug},
         html=_queue_item_html(item),
         late_data=_pending_count,
     )
@@ -140,7 +136,7 @@ def announce_decided(item, moderator) -> None:
         events.MODERATION_STREAM,
         "queue.decided",
         {
-            "kind": _kind(item),
+            "kind": item.kind_name,
             "id": item.pk,
             "status": item.status,
             "by": moderator.public_name,
@@ -153,7 +149,7 @@ def announce_decided(item, moderator) -> None:
 def announce_urgent(item) -> None:
     """A post with crisis language is waiting: moderators' open queues show it first, at once."""
     events.publish(
-        events.MODERATION_STREAM, "queue.urgent", {"kind": _kind(item), "id": item.pk, "urgent": True}
+        events.MODERATION_STREAM, "queue.urgent", {"kind": item.kind_name, "id": item.pk, "urgent": True}
     )
 
 
@@ -162,7 +158,7 @@ def announce_flagged(item, *, open_flags: int, hidden: bool) -> None:
     events.publish(
         events.MODERATION_STREAM,
         "queue.flagged",
-        {"kind": _kind(item), "id": item.pk, "flags": open_flags, "hidden": hidden},
+        {"kind": item.kind_name, "id": item.pk, "flags": open_flags, "hidden": hidden},
     )
 
 
@@ -181,7 +177,7 @@ def announce_score(item) -> None:
     events.publish(
         events.question_stream(_question_id(item)),
         "score",
-        {"kind": _kind(item), "id": item.pk, "score": item.score},
+        {"kind": item.kind_name, "id": item.pk, "score": item.score},
         # Read after the commit, so of two concurrent votes the later event carries the final score.
         late_data=lambda: {"score": model.objects.filter(pk=pk).values_list("score", flat=True).first()},
     )

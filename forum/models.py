@@ -128,6 +128,12 @@ class Post(models.Model):
         return self.status == Status.APPROVED
 
     @property
+    def short_title(self) -> str:
+        """The thread's title, cut for notifications and messages."""
+        text = self.title if self.kind_name == "question" else self.question.title
+        return text if len(text) <= 80 else text[:77] + "…"
+
+    @property
     def is_pending(self) -> bool:
         return self.status == Status.PENDING
 

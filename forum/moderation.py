@@ -10,35 +10,15 @@ matching outcome, and their flaggers told.
 import difflib
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from . import audit
-from .models import Answer, Question, Revision, Status, is_moderator
+from .models import Answer, Question, Revision, Status
 from .notifications import notify
-
-
-def _require_moderator(moderator) -> None:
-    if not is_moderator(moderator):
-        raise PermissionDenied("Only moderators can do this.")
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Give a reason; the author sees it."})
-    return reason
-
-
-def _kind(item) -> str:
-    return "question" if isinstance(item, Question) else "answer"
-
-
-def _short(item) -> str:
-    text = item.title if isinstance(item, Question) else item.question.title
-    return text if len(text) <= 80 else text[:77] + "…"
+from .permissions import require_moderator, require_reason
 
 
 def _tell_author(item, entry, text: str) -> None:
@@ -69,8 +49,8 @@ def _resolve_flags(item, moderator, outcome: str) -> None:
 
 def _begin(moderator, item, reason: str):
     """Check the moderator and the reason, then lock the item's row for the change."""
-    _require_moderator(moderator)
-    return _locked(item), _require_reason(reason)
+    require_moderator(moderator)
+    return _locked(item), require_reason(reason)
 
 
 def _finish(*, moderator, item, was_public: bool, action: str, reason: str, message: str, flag_outcome=""):
@@ -93,7 +73,7 @@ def hide(*, moderator, item, reason: str):
     if item.status != Status.APPROVED:
         raise ValidationError("Only approved content can be hidden.")
     item.previous_status, item.status = item.status, Status.HIDDEN
-    message = f"A moderator hid your {_kind(item)} “{_short(item)}”"
+    message = f"A moderator hid your {item.kind_name} “{item.short_title}”"
     return _finish(
         moderator=moderator, item=item, was_public=True, action="hide", reason=reason, message=message,
         flag_outcome="hidden",
@@ -107,7 +87,7 @@ def unhide(*, moderator, item, reason: str):
     if item.status != Status.HIDDEN:
         raise ValidationError("This item is not hidden.")
     item.status, item.previous_status = Status.APPROVED, ""
-    message = f"Your {_kind(item)} “{_short(item)}” is visible again"
+    message = f"Your {item.kind_name} “{item.short_title}” is visible again"
     return _finish(
         moderator=moderator, item=item, was_public=False, action="unhide", reason=reason, message=message,
         flag_outcome="restored",
@@ -122,7 +102,7 @@ def soft_delete(*, moderator, item, reason: str):
         raise ValidationError("This item is already deleted.")
     was_public = item.status == Status.APPROVED
     item.previous_status, item.status = item.status, Status.DELETED
-    message = f"A moderator removed your {_kind(item)} “{_short(item)}”"
+    message = f"A moderator removed your {item.kind_name} “{item.short_title}”"
     return _finish(
         moderator=moderator, item=item, was_public=was_public, action="delete", reason=reason, message=message,
         flag_outcome="removed",
@@ -136,7 +116,7 @@ def restore(*, moderator, item, reason: str):
     if item.status != Status.DELETED:
         raise ValidationError("This item is not deleted.")
     item.status, item.previous_status = item.previous_status or Status.APPROVED, ""
-    message = f"A moderator restored your {_kind(item)} “{_short(item)}”"
+    message = f"A moderator restored your {item.kind_name} “{item.short_title}”"
     return _finish(
         moderator=moderator, item=item, was_public=False, action="restore", reason=reason, message=message
     )
@@ -152,30 +132,30 @@ def _question_event(question: Question, type_: str) -> None:
 @transaction.atomic
 def lock(*, moderator, question: Question, reason: str) -> Question:
     """A locked question stays readable but takes no new answers (services.answer refuses)."""
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
+    require_moderator(moderator)
+    reason = require_reason(reason)
     question = _locked(question)
     question.is_locked = True
     question.save(update_fields=["is_locked"])
     entry = audit.record(
         actor=moderator, action="lock", target=question, reason=reason, subject=question.author
     )
-    _tell_author(question, entry, f"A moderator locked your question “{_short(question)}”: {reason}")
+    _tell_author(question, entry, f"A moderator locked your question “{question.short_title}”: {reason}")
     _question_event(question, "question.locked")
     return question
 
 
 @transaction.atomic
 def unlock(*, moderator, question: Question, reason: str) -> Question:
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
+    require_moderator(moderator)
+    reason = require_reason(reason)
     question = _locked(question)
     question.is_locked = False
     question.save(update_fields=["is_locked"])
     entry = audit.record(
         actor=moderator, action="unlock", target=question, reason=reason, subject=question.author
     )
-    _tell_author(question, entry, f"Your question “{_short(question)}” takes answers again: {reason}")
+    _tell_author(question, entry, f"Your question “{question.short_title}” takes answers again: {reason}")
     _question_event(question, "question.unlocked")
     return question
 
@@ -184,8 +164,8 @@ def unlock(*, moderator, question: Question, reason: str) -> Question:
 def close_as_duplicate(*, moderator, question: Question, original: Question, reason: str) -> Question:
     """Close `question` as a duplicate of `original`: each page links to the other, and the duplicate
     takes no new answers."""
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
+    require_moderator(moderator)
+    reason = require_reason(reason)
     question = _locked(question)
     if original.pk == question.pk:
         raise ValidationError({"original": "A question cannot duplicate itself."})
@@ -204,7 +184,7 @@ def close_as_duplicate(*, moderator, question: Question, original: Question, rea
     _tell_author(
         question,
         entry,
-        f"Your question “{_short(question)}” was closed as a duplicate of “{original.title}”.",
+        f"Your question “{question.short_title}” was closed as a duplicate of “{original.title}”.",
     )
     _question_event(question, "question.closed")
     return question
@@ -212,15 +192,15 @@ def close_as_duplicate(*, moderator, question: Question, original: Question, rea
 
 @transaction.atomic
 def reopen(*, moderator, question: Question, reason: str) -> Question:
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
+    require_moderator(moderator)
+    reason = require_reason(reason)
     question = _locked(question)
     question.duplicate_of, question.closed_at = None, None
     question.save(update_fields=["duplicate_of", "closed_at"])
     entry = audit.record(
         actor=moderator, action="reopen", target=question, reason=reason, subject=question.author
     )
-    _tell_author(question, entry, f"Your question “{_short(question)}” was reopened: {reason}")
+    _tell_author(question, entry, f"Your question “{question.short_title}” was reopened: {reason}")
     _question_event(question, "question.reopened")
     return question
 
@@ -233,7 +213,7 @@ def record_revision(*, item, editor, reason: str = "") -> Revision:
     old = (
         type(item)
         .objects.filter(pk=item.pk)
-        .values(*(["title", "body"] if _kind(item) == "question" else ["body"]))
+        .values(*(["title", "body"] if item.kind_name == "question" else ["body"]))
     )
     old = old.get()
     return Revision.objects.create(

@@ -1,7 +1,7 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from .models import is_moderator
 
@@ -19,3 +19,17 @@ def moderator_required(view):
 
     wrapper.uses_powers = True  # accounts.mfa.PowersNeedMFAMiddleware: moderators need TOTP first
     return wrapper
+
+
+def require_moderator(user) -> None:
+    """For services: only moderators may go on."""
+    if not is_moderator(user):
+        raise PermissionDenied("Only moderators can do this.")
+
+
+def require_reason(reason: str, *, audience: str = "the author") -> str:
+    """Moderator actions need a reason, because the person they concern sees it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"Give a reason; {audience} sees it."})
+    return reason

@@ -14,6 +14,7 @@ from django.utils import timezone
 from . import audit
 from .models import Answer, Question, Sanction, Status, is_moderator
 from .notifications import notify
+from .permissions import require_moderator, require_reason
 
 
 class MemberRestricted(PermissionDenied):
@@ -45,18 +46,6 @@ def ensure_can_participate(user) -> None:
         raise MemberRestricted(sanction)
 
 
-def _require_moderator(moderator) -> None:
-    if not is_moderator(moderator):
-        raise PermissionDenied("Only moderators can do this.")
-
-
-def _require_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Give a reason; the member sees it."})
-    return reason
-
-
 def _hide_all_content(member, moderator, reason: str) -> int:
     from .live import announce_withdrawn
     from .services import refresh_answer_count
@@ -77,8 +66,8 @@ def sanction(*, moderator, member, kind: str, reason: str, days: int | None = No
     """A moderator warns, suspends (for `days`) or bans a member, with a reason the member sees. Suspended
     and banned members cannot post, answer, vote or flag; `hide_content` hides everything they published.
     Audited, and the member is notified with a link to appeal."""
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
+    require_moderator(moderator)
+    reason = require_reason(reason, audience="the member")
     if kind not in Sanction.Kind.values:
         raise ValidationError({"kind": "Choose warn, suspend or ban."})
     if member.pk == moderator.pk or is_moderator(member):
@@ -109,8 +98,8 @@ def sanction(*, moderator, member, kind: str, reason: str, days: int | None = No
 @transaction.atomic
 def lift(*, moderator, sanction_row: Sanction, reason: str) -> Sanction:
     """A moderator ends a suspension or ban early (hidden content stays hidden until restored one by one)."""
-    _require_moderator(moderator)
-    reason = _require_reason(reason)
+    require_moderator(moderator)
+    reason = require_reason(reason, audience="the member")
     if sanction_row.lifted_at:
         return sanction_row
     sanction_row.lifted_at, sanction_row.lifted_by = timezone.now(), moderator

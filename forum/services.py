@@ -336,7 +336,7 @@ def approve(*, moderator, item):
     notify(
         item.author,
         "approved",
-        f"Your {kind_name} “{_short(item)}” was approved.",
+        f"Your {kind_name} “{item.short_title}” was approved.",
         item.get_absolute_url(),
         about=item,
     )
@@ -361,13 +361,8 @@ def reject(*, moderator, item, reason: str):
     notify(
         item.author,
         "rejected",
-        f"Your {kind_name} “{_short(item)}” was not approved: {reason}",
+        f"Your {kind_name} “{item.short_title}” was not approved: {reason}",
         item.get_absolute_url(),
         about=item,
     )
     return item
-
-
-def _short(item) -> str:
-    text = item.title if isinstance(item, Question) else item.question.title
-    return text if len(text) <= 80 else text[:77] + "…"

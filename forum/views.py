@@ -11,19 +11,11 @@ from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
 from . import events, page_cache, selectors, services
-from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm
+from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
 from .models import Answer, AuditEntry, Category, Question, Status, is_moderator
 from .permissions import moderator_required
 from .ratelimit import rate_limited
 from .sanctions import ensure_can_participate
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _public_list(name: str, stream: str, questions, cursor: str | None):
@@ -137,7 +129,7 @@ def ask(request):
                 accepted_terms=data["accept_terms"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect("forum:ask_done", pk=question.pk)
     return render(request, "forum/ask.html", {"form": form}, status=400 if form.errors else 200)
@@ -164,7 +156,7 @@ def answer_create(request, pk):
                 accepted_terms=form.cleaned_data["accept_terms"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if item.status == Status.PENDING:
                 messages.success(request, "Thank you. Your answer will appear once a moderator approves it.")
@@ -205,7 +197,7 @@ def question_edit(request, pk):
                 reason=data.get("edit_reason", ""),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             if question.status == Status.PENDING:
                 messages.info(
