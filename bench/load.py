@@ -20,6 +20,7 @@ import time
 
 HOST = "127.0.0.1"  # the only address this client will talk to
 SERVER_TIMING = re.compile(rb"app;dur=([0-9.]+)")
+PRESSED = re.compile(rb'value="(up|down)" class="vote-button vote-(?:up|down)" aria-pressed="true"')
 
 
 class Connection:
@@ -141,7 +142,7 @@ async def load_votes(args) -> dict:
     statuses: dict[str, int] = {}
     timings: list[float] = []
     counts = {"done": 0, "errors": 0}
-    last_vote: dict[str, int] = {}  # "voter:answer" -> the value of the voter's last successful vote
+    last_vote: dict[str, int] = {}  # "voter:answer" -> the voter's vote as the server's widget shows it
     ready = asyncio.Event()
 
     async def voter(index: int, person: dict) -> None:
@@ -160,10 +161,10 @@ async def load_votes(args) -> dict:
                     break
                 answer = answers[(index + n) % len(answers)]
                 key = f"{index}:{answer}"
-                # Each request changes the vote: none/down -> up, up -> down.
+                # Each request changes the vote: none/down -> up, up -> down (so none is ever a no-op).
                 value = "down" if last_vote.get(key) == 1 else "up"
                 try:
-                    status, response_headers, _ = await connection.request(
+                    status, response_headers, content = await connection.request(
                         "POST", f"/votes/answer/{answer}/", headers, f"value={value}".encode()
                     )
                 except (OSError, asyncio.IncompleteReadError, ValueError):
@@ -174,7 +175,9 @@ async def load_votes(args) -> dict:
                 if status != 200:
                     counts["errors"] += 1
                     continue
-                last_vote[key] = 1 if value == "up" else -1
+                # The widget that comes back shows the vote now (a vote left by an earlier run toggles).
+                pressed = PRESSED.search(content)
+                last_vote[key] = {b"up": 1, b"down": -1}[pressed.group(1)] if pressed else 0
                 counts["done"] += 1
                 if (ms := server_ms(response_headers)) is not None:
                     timings.append(ms)

@@ -90,12 +90,16 @@ def setup_django() -> None:
 
 def session_for(user) -> str:
     """A logged-in session for `user`, as the login view would leave it."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
@@ -146,7 +150,10 @@ def find_pages() -> dict:
 
 
 def count_queries(path: str, session_key: str | None) -> tuple[int, int]:
-    """Queries of the first and of the second request of `path` (for a visitor: render, then cache)."""
+    """Queries of a rendered page, and of a page as served: for a visitor, the whole-page cache (the
+    render is measured with it switched off, the cached public parts warm, as on a page-cache miss)."""
+    from unittest import mock
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -154,13 +161,17 @@ def count_queries(path: str, session_key: str | None) -> tuple[int, int]:
     client = Client(HTTP_HOST="127.0.0.1")
     if session_key:
         client.cookies["sessionid"] = session_key
-    counts = []
-    for _ in range(2):
+
+    def measure() -> int:
+        client.get(path)  # warm: the cached public parts, per-process caches
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        counts.append(len(captured))
-    return counts[0], counts[1]
+        return len(captured)
+
+    with mock.patch("forum.page_cache._cacheable", return_value=False):
+        rendered = measure()
+    return rendered, measure()
 
 
 def captured_sql(path: str, needle: str) -> str:
@@ -720,7 +731,7 @@ def main() -> None:
                     .values_list("value", flat=True)
                     .first()
                 )
-                rows_match &= value == expected
+                rows_match &= (value or 0) == expected
         vote_load.pop("last_votes", None)
         results["votes"] = {
             "voters": len(plan["voters"]),

@@ -115,6 +115,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES and env_bool("DATABASE_POOL", True):
+    # Under ASGI (daphne) every request runs in a thread of its own, and Django's persistent connections
+    # belong to a thread: none was ever reused. Each request opened a new PostgreSQL connection (~5 ms) and
+    # left it open until its thread was collected, so 50 concurrent votes hit "too many clients"
+    # (bench/RESULTS.md). A pool per server process, shared by its threads, fixes both (psycopg-pool).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")),  # per process; requests queue beyond
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: REDIS_URL selects channels-redis and a Redis cache; else in-memory and local memory.
@@ -145,6 +156,9 @@ if REDIS_URL:
             },
         }
     }
+    # Sessions read from Redis (written to the database too, which stays the record): one query less on
+    # every member's request.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
             # Pub/sub: one PUBLISH per group_send whatever the group size (measured: bench/channel_layer.py).
@@ -168,9 +182,11 @@ else:
 
 # --- Auth: django-allauth for every account flow; email is the login.
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, each loading the member with their expert credential and their
+# permissions with one query (accounts.backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

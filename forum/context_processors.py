@@ -1,32 +1,47 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from . import events
 from .models import Category, Notification, is_moderator
 
 
 def community(request):
-    """Header data: the moderators' pending count and a member's unread notifications (one query each)."""
+    """Header data: the moderators' pending count and a member's unread notifications (one query each).
+
+    Lazy: each value is read only if the template shows it, so htmx fragments (a vote widget, a flag
+    form) pay for none of it; full pages read them as before."""
     user = getattr(request, "user", None)
     context = {
         "TERMS_VERSION": settings.TERMS_VERSION,
         "is_moderator": False,
-        "nav_categories": Category.cached_list(),
+        "nav_categories": SimpleLazyObject(Category.cached_list),
     }
     if user is not None and user.is_authenticated:
-        # Live streams of the header counts; their sequences are read before the counts, so the browser
-        # replays anything committed in between (forum.events.current_seqs).
-        moderator = is_moderator(user)
+        # Live streams of the header counts; their sequences are read before the counts (each count
+        # forces them first), so the browser replays anything committed in between
+        # (forum.events.current_seqs).
+        moderator = SimpleLazyObject(lambda: is_moderator(user))
         user_stream = events.user_stream(user.pk)
-        seqs = events.current_seqs([user_stream, events.MODERATION_STREAM] if moderator else [user_stream])
-        context["live_user_stream"] = user_stream
-        context["live_user_seq"] = seqs.get(user_stream, "")
-        context["live_moderation_seq"] = seqs.get(events.MODERATION_STREAM, "")
-        context["unread_notifications"] = Notification.objects.filter(
-            recipient=user, read_at__isnull=True
-        ).count()
-        if moderator:
+        seqs = SimpleLazyObject(
+            lambda: events.current_seqs(
+                [user_stream, events.MODERATION_STREAM] if moderator else [user_stream]
+            )
+        )
+
+        def unread() -> int:
+            seqs.get(user_stream)  # the sequence first
+            return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+        def pending() -> int:
             from .selectors import pending_count
 
-            context["is_moderator"] = True
-            context["pending_review_count"] = pending_count()
+            seqs.get(events.MODERATION_STREAM)
+            return pending_count() if moderator else 0
+
+        context["is_moderator"] = moderator
+        context["live_user_stream"] = user_stream
+        context["live_user_seq"] = SimpleLazyObject(lambda: seqs.get(user_stream, ""))
+        context["live_moderation_seq"] = SimpleLazyObject(lambda: seqs.get(events.MODERATION_STREAM, ""))
+        context["unread_notifications"] = SimpleLazyObject(unread)
+        context["pending_review_count"] = SimpleLazyObject(pending)
     return context

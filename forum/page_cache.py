@@ -94,24 +94,47 @@ def everything_changed() -> None:
 # --- Public data for members' pages ----------------------------------------------------------------------------
 
 
+def _stamp(versions: list[str], horizon: float) -> str:
+    return f"{'.'.join(versions)}|{horizon:.0f}"
+
+
+def read_stamped(name: str, scopes: list[str]) -> tuple[str | None, object]:
+    """One cache round trip: the current stamp of `site` + `scopes` (their versions and the expiry
+    horizon) and what is stored under `name`, if it was stored under that same stamp. (None, None) when
+    the cache is unreachable."""
+    keys = [VERSION_PREFIX + scope for scope in [SITE, *scopes]]
+    part = PART_PREFIX + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+    found = cache.get_many([*keys, HORIZON_KEY, part])
+    if any(key not in found for key in keys) or HORIZON_KEY not in found:
+        read = _read_versions([SITE, *scopes])  # a token or the horizon is missing: set them up
+        return (None, None) if read is None else (_stamp(*read), None)
+    stamp = _stamp([found[key] for key in keys], found[HORIZON_KEY])
+    stored = found.get(part)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+        return stamp, stored[1]
+    return stamp, None
+
+
+def store_stamped(name: str, stamp: str, value) -> None:
+    horizon = float(stamp.rsplit("|", 1)[1])
+    lifetime = int(min(settings.PAGE_CACHE_SECONDS, horizon - time.time()))
+    if lifetime >= 1:
+        part = PART_PREFIX + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+        cache.set(part, (stamp, value), lifetime)
+
+
 def remember(name: str, scopes: list[str], compute):
     """`compute()` (public data, the same for every viewer: a list page's rows, "More Q&A", the featured
-    answers), kept in the cache under the current versions of `site` and `scopes`, like whole pages.
-    Members' pages are rendered for each request but read their public parts from here."""
+    answers), kept in the cache with the versions of `site` and `scopes` it was computed under, like whole
+    pages: one cache round trip reads both. Members' pages are rendered for each request but read their
+    public parts from here."""
     if not settings.PAGE_CACHE_SECONDS:
         return compute()
-    read = _read_versions([SITE, *scopes])
-    if read is None:
-        return compute()
-    versions, horizon = read
-    identity = f"{name}|{'.'.join(versions)}|{horizon:.0f}"
-    key = PART_PREFIX + hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
-    value = cache.get(key)
+    stamp, value = read_stamped(name, scopes)
     if value is None:
         value = compute()
-        lifetime = int(min(settings.PAGE_CACHE_SECONDS, horizon - time.time()))
-        if lifetime >= 1:
-            cache.set(key, value, lifetime)
+        if stamp is not None:
+            store_stamped(name, stamp, value)
     return value
 
 

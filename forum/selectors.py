@@ -79,7 +79,12 @@ def _my_vote(viewer, field: str):
 def question_for_page(pk: int, viewer) -> Question:
     """The question if `viewer` may see it; 404 otherwise (a hidden item is indistinguishable from none).
     For a member, `my_vote` is their own vote on it."""
-    qs = Question.objects.visible_to(viewer)
+    qs = Question.objects.visible_to(viewer).annotate(
+        # Most questions have no duplicates: the page lists them only when there are (forum safety tags).
+        has_public_duplicates=Exists(
+            Question.objects.filter(duplicate_of=OuterRef("pk"), status=Status.APPROVED)
+        )
+    )
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(my_vote=_my_vote(viewer, "question"))
     try:
@@ -92,6 +97,18 @@ def question_for_page(pk: int, viewer) -> Question:
         )
     except Question.DoesNotExist as exc:
         raise Http404("No such question.") from exc
+
+
+def public_question(pk: int) -> Question | None:
+    """The question as everyone sees it when it is public (for the page cache), else None."""
+    try:
+        return question_for_page(pk, None)
+    except Http404:
+        return None
+
+
+def my_vote_on_question(viewer, pk: int) -> int | None:
+    return Vote.objects.filter(voter=viewer, question_id=pk).values_list("value", flat=True).first()
 
 
 def answers_for_page(question: Question, viewer, only_pk: int | None = None) -> list[Answer]:

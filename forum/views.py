@@ -83,10 +83,24 @@ def tag_detail(request, slug):
     return render(request, "forum/tag.html", {"tag": tag, "page": page, **live})
 
 
+def _question_for(request, pk: int):
+    """The question for the page. A public one is the same for every viewer but moderators, so it comes
+    from the cache until its page changes; the member's own vote on it is one small query."""
+    user = request.user
+    if not is_moderator(user):
+        scope = page_cache.question_scope(pk)
+        question = page_cache.remember(f"question:{pk}", [scope], lambda: selectors.public_question(pk))
+        if question is not None:
+            if user.is_authenticated:
+                question.my_vote = selectors.my_vote_on_question(user, pk)
+            return question
+    return selectors.question_for_page(pk, user)
+
+
 @page_cache.question_page
 def question_detail(request, pk, slug=None):
     live = events.page_stream(events.question_stream(pk))
-    question = selectors.question_for_page(pk, request.user)
+    question = _question_for(request, pk)
     if slug != question.slug:
         return redirect(question, permanent=True)
     answers = selectors.answers_for_page(question, request.user)

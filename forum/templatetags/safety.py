@@ -37,6 +37,8 @@ def flag_form(context, kind, item):
 @register.simple_tag
 def public_duplicates(question):
     """Public questions closed as duplicates of `question` (the other direction of the link)."""
+    if getattr(question, "has_public_duplicates", True) is False:
+        return []  # known from the page's own query (forum.selectors.question_for_page): no query
     return list(question.duplicates.filter(status="approved").only("pk", "slug", "title"))
 
 

@@ -235,9 +235,10 @@ def test_author_fixing_a_rejected_question_resubmits_it_to_the_queue(member_clie
     )
     question.refresh_from_db()
     assert question.status == Status.PENDING
-    assert "How can I sleep better after night shifts?" in moderator_client.get(
-        reverse("forum:moderation_queue")
-    ).content.decode()
+    assert (
+        "How can I sleep better after night shifts?"
+        in moderator_client.get(reverse("forum:moderation_queue")).content.decode()
+    )
 
 
 def test_anonymous_asker_replying_to_own_question_leaks_no_member_id(client, member):

@@ -336,3 +336,47 @@ def test_no_page_is_kept_past_an_expert_verification_expiry(client):
     page = client.get(question.get_absolute_url())
     assert cache_outcome(page) == "miss"
     assert "Mental Health Expert" not in page.content.decode()
+
+
+# --- Members' pages: shared fragments, personal bits ------------------------------------------------------------
+
+
+PRESSED_UP = re.compile(r'value="up" class="vote-button vote-up" aria-pressed="true"')
+
+
+def test_members_share_answer_fragments_but_each_sees_their_own_vote_edit_link_and_token(member):
+    asker, author, voter, other = UserFactory(), UserFactory(), UserFactory(), UserFactory()
+    question = published_question(author=asker)
+    answer = AnswerFactory(question=question, author=author)
+    login(voter).post(reverse("forum:vote", args=["answer", answer.pk]), {"value": "up"})
+    edit_link = reverse("forum:answer_edit", args=[answer.pk])
+    pages = {}
+    for person in (other, voter, other, author, asker):  # `other` twice: the second render is shared
+        client = login(person)
+        page = client.get(question.get_absolute_url()).content.decode()
+        tokens = {_unmask_cipher_token(t) for t in TOKEN_RE.findall(page)}
+        assert tokens == {client.cookies["csrftoken"].value}  # only this member's own token
+        pages[person.pk] = page
+    assert PRESSED_UP.search(pages[voter.pk]) and not PRESSED_UP.search(pages[other.pk])
+    assert edit_link in pages[author.pk] and edit_link not in pages[other.pk]
+    assert "Accept: this answer helped" in pages[asker.pk]
+    assert "Accept: this answer helped" not in pages[other.pk]
+
+
+def test_a_vote_changes_the_shared_fragment_for_every_member(member):
+    question = published_question()
+    answer = AnswerFactory(question=question)
+    score = re.compile(rf'data-score-for="answer-{answer.pk}" aria-label="Score">(-?\d+)<')
+    reader = login(UserFactory())
+    assert score.search(reader.get(question.get_absolute_url()).content.decode()).group(1) == "0"
+    login(member).post(reverse("forum:vote", args=["answer", answer.pk]), {"value": "up"})
+    assert score.search(reader.get(question.get_absolute_url()).content.decode()).group(1) == "1"
+
+
+def test_list_rows_say_you_only_to_the_member_who_asked_anonymously(member):
+    published_question(author=member, is_anonymous=True, title="My own anonymous question")
+    others = login(UserFactory()).get("/").content.decode()
+    mine = login(member).get("/").content.decode()
+    assert "Anonymous member (you)" in mine
+    assert "Anonymous member (you)" not in others
+    assert "Anonymous member" in others
