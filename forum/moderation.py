@@ -129,35 +129,32 @@ def _question_event(question: Question, type_: str) -> None:
     events.publish(events.question_stream(question.pk), type_, {"question_id": question.pk})
 
 
+def _set_locked(*, moderator, question: Question, reason: str, locked: bool) -> Question:
+    question, reason = _begin(moderator, question, reason)
+    question.is_locked = locked
+    question.save(update_fields=["is_locked"])
+    action = "lock" if locked else "unlock"
+    entry = audit.record(
+        actor=moderator, action=action, target=question, reason=reason, subject=question.author
+    )
+    if locked:
+        message = f"A moderator locked your question “{question.short_title}”"
+    else:
+        message = f"Your question “{question.short_title}” takes answers again"
+    _tell_author(question, entry, f"{message}: {reason}")
+    _question_event(question, f"question.{action}ed")
+    return question
+
+
 @transaction.atomic
 def lock(*, moderator, question: Question, reason: str) -> Question:
     """A locked question stays readable but takes no new answers (services.answer refuses)."""
-    require_moderator(moderator)
-    reason = require_reason(reason)
-    question = _locked(question)
-    question.is_locked = True
-    question.save(update_fields=["is_locked"])
-    entry = audit.record(
-        actor=moderator, action="lock", target=question, reason=reason, subject=question.author
-    )
-    _tell_author(question, entry, f"A moderator locked your question “{question.short_title}”: {reason}")
-    _question_event(question, "question.locked")
-    return question
+    return _set_locked(moderator=moderator, question=question, reason=reason, locked=True)
 
 
 @transaction.atomic
 def unlock(*, moderator, question: Question, reason: str) -> Question:
-    require_moderator(moderator)
-    reason = require_reason(reason)
-    question = _locked(question)
-    question.is_locked = False
-    question.save(update_fields=["is_locked"])
-    entry = audit.record(
-        actor=moderator, action="unlock", target=question, reason=reason, subject=question.author
-    )
-    _tell_author(question, entry, f"Your question “{question.short_title}” takes answers again: {reason}")
-    _question_event(question, "question.unlocked")
-    return question
+    return _set_locked(moderator=moderator, question=question, reason=reason, locked=False)
 
 
 @transaction.atomic
