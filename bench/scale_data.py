@@ -307,7 +307,11 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
 
         # Votes: 70% on answers, skewed to popular posts; one per voter per post (distinct voters per post).
         approved_a = [aid for aid, st in zip(a_ids, a_status, strict=True) if st == Status.APPROVED]
-        owner = dict(zip(a_ids, a_authors, strict=True)) | dict(zip(q_ids, q_authors, strict=True))
+        # Per kind: answer and question ids overlap.
+        owners = {
+            "answer": dict(zip(a_ids, a_authors, strict=True)),
+            "question": dict(zip(q_ids, q_authors, strict=True)),
+        }
 
         first_vote = _next_id(Vote)  # before COPY starts: the connection is busy while it streams
 
@@ -316,17 +320,21 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
             left = plan.votes
             pools = [("answer", approved_a, int(plan.votes * 0.7)), ("question", approved_q, plan.votes)]
             for kind, posts, budget in pools:
+                owner = owners[kind]
                 budget = min(budget, left)
                 weights = _zipf_weights(len(posts), 0.9)
                 rng.shuffle(weights)
                 per_post: dict[int, int] = {}
+                cap = len(user_ids) - 1  # every member but the author, at most
                 for post in rng.choices(posts, weights=weights, k=budget):
+                    while per_post.get(post, 0) >= cap:  # a full post's vote goes to another, so none is lost
+                        post = rng.choice(posts)
                     per_post[post] = per_post.get(post, 0) + 1
                 for post, n in per_post.items():
-                    n = min(n, len(user_ids) - 1)
-                    for voter in rng.sample(user_ids, n):
-                        if voter == owner[post]:
-                            continue
+                    n = min(n, left)
+                    # One more than needed, so that skipping the owner (no self-votes) still leaves n.
+                    voters = [v for v in rng.sample(user_ids, n + 1) if v != owner[post]][:n]
+                    for voter in voters:
                         value = 1 if rng.random() < 0.85 else -1
                         yield Vote(
                             id=vid, voter_id=voter, value=value, created_at=now,
@@ -335,8 +343,8 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
                         )  # fmt: skip
                         vid += 1
                         left -= 1
-                if left <= 0:
-                    return
+                    if left <= 0:
+                        return
 
         votes_written = _write(Vote, vote_rows())
         step("votes")

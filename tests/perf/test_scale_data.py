@@ -2,7 +2,8 @@
 keep (scores, counts, reputation) agree with the rows, and the shape matches what the benchmark expects."""
 
 import pytest
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+
 from django.utils import timezone
 
 from accounts.models import ExpertCredential
@@ -49,3 +50,10 @@ def test_experts_have_their_specialty_and_nothing_is_dated_in_the_future(generat
     for credential in credentials:
         assert credential.specialty in credential.specialties.all()
     assert not Answer.objects.filter(created_at__gt=timezone.now()).exists()
+
+
+def test_the_vote_count_is_exactly_the_planned_one_with_no_self_votes(generated):
+    # scale 0.002: 4,000 votes among 20 members, so popular posts fill up and their votes move elsewhere.
+    assert generated["votes"] == Vote.objects.count() == 4_000
+    assert not Vote.objects.filter(answer__author=F("voter")).exists()
+    assert not Vote.objects.filter(question__author=F("voter")).exists()
