@@ -3,10 +3,13 @@ not the server's. Localhost only, bounded in requests and in time; prints one JS
 
     python -m bench.load get --ports 8001,8002 --path / --concurrency 16 --duration 5 --max-requests 4000
     python -m bench.load vote --ports 8001,8002 --voters voters.json --duration 10 --per-voter 200
+    python -m bench.load socket-vote --ports 8001,8002 --voters voters.json --duration 10 --per-voter 200
 
 `get`: `--concurrency` keep-alive connections (spread over the ports) request `--path` in a loop.
 `vote`: one connection per voter; each voter switches its vote on the target answers round robin (up,
 then down, then up...), so every request changes a vote row; each must succeed (status 200).
+`socket-vote`: the same voters and votes, sent the way the page's vote buttons send them when its live
+socket is open: one WebSocket per voter (session cookie), each vote answered once it is committed.
 """
 
 import argparse
@@ -194,11 +197,64 @@ async def load_votes(args) -> dict:
     return result
 
 
+async def load_socket_votes(args) -> dict:
+    import websockets
+
+    with open(args.voters) as f:
+        plan = json.load(f)
+    answers = plan["answers"]
+    deadline = time.perf_counter() + args.duration
+    latencies: list[float] = []
+    counts = {"done": 0, "errors": 0}
+    errors: dict[str, int] = {}
+    last_vote: dict[str, int] = {}
+    ready = asyncio.Event()
+
+    async def voter(index: int, person: dict) -> None:
+        port = args.ports[index % len(args.ports)]
+        async with websockets.connect(
+            f"ws://{HOST}:{port}/ws/live/",
+            origin=f"http://{HOST}:{port}",
+            additional_headers={"Cookie": person["cookie"]},
+        ) as socket:
+            await ready.wait()
+            for n in range(args.per_voter):
+                if time.perf_counter() >= deadline:
+                    break
+                answer = answers[(index + n) % len(answers)]
+                key = f"{index}:{answer}"
+                value = "down" if last_vote.get(key) == 1 else "up"
+                sent = time.perf_counter()
+                await socket.send(
+                    json.dumps({"vote": {"kind": "answer", "id": answer, "value": value}, "ref": n})
+                )
+                reply = json.loads(await socket.recv())
+                latencies.append((time.perf_counter() - sent) * 1000)
+                if "voted" not in reply or reply.get("ref") != n:
+                    counts["errors"] += 1
+                    reason = str(reply.get("vote_refused", {}).get("error", reply))[:80]
+                    errors[reason] = errors.get(reason, 0) + 1
+                    continue
+                last_vote[key] = reply["voted"]["my_vote"]
+                counts["done"] += 1
+
+    tasks = [asyncio.create_task(voter(i, person)) for i, person in enumerate(plan["voters"])]
+    await asyncio.sleep(1.0)  # every voter connected before the clock starts
+    started = time.perf_counter()
+    ready.set()
+    await asyncio.gather(*tasks)
+    result = summary(started, counts["done"], counts["errors"], {"refused": errors}, [])
+    result["round_trip_median_ms"] = round(statistics.median(latencies), 2) if latencies else None
+    result["round_trip_p95_ms"] = round(percentile(latencies, 95), 2) if latencies else None
+    result["last_votes"] = last_vote
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("mode", choices=["get", "vote"])
+    parser.add_argument("mode", choices=["get", "vote", "socket-vote"])
     parser.add_argument("--ports", required=True, type=lambda s: [int(p) for p in s.split(",")])
     parser.add_argument("--path", default="/")
     parser.add_argument("--cookie", default="")
@@ -210,7 +266,7 @@ def main() -> None:
     parser.add_argument("--per-voter", type=int, default=200, help="votes per voter at most")
     args = parser.parse_args()
     args.duration = min(args.duration, 60.0)  # bounded whatever the caller asks
-    runner = load_get if args.mode == "get" else load_votes
+    runner = {"get": load_get, "vote": load_votes, "socket-vote": load_socket_votes}[args.mode]
     result = asyncio.run(asyncio.wait_for(runner(args), args.duration + 30))
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")

@@ -64,6 +64,23 @@ class ResilientRedisCache(RedisCache):
             raise ValueError(f"Key {key!r} not found (cache unavailable).")
         return result
 
+    def incr_many(self, deltas: dict[str, tuple[int, int]], version=None) -> dict[str, int]:
+        """Add `delta` to each counter in {key: (delta, timeout)}, making missing ones (expiring after
+        `timeout` seconds), in one round trip; returns the new values ({} when Redis is unreachable)."""
+        if not deltas:
+            return {}
+
+        def call():
+            made = {key: self.make_and_validate_key(key, version=version) for key in deltas}
+            pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+            for key, (delta, timeout) in deltas.items():
+                pipe.incrby(made[key], delta)
+                pipe.expire(made[key], timeout)
+            replies = pipe.execute()
+            return {key: int(replies[2 * i]) for i, key in enumerate(deltas)}
+
+        return self._guard(call, {})
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         # On an outage nothing was stored: report every key as failed, as the cache API expects.
         return self._guard(

@@ -9,6 +9,12 @@ a question stream only if the question is visible to the user, "moderation" only
 {"denied": stream}, then replays what the client missed from the stream's backlog, or, when that is no
 longer possible, sends {"stream", "seq", "event": "refetch"} so the client reloads the fragment.
 
+A member can also vote on the socket (the page's vote buttons do when it is open; static/js/live.js):
+    {"vote": {"kind": "answer", "id": 12, "value": "up"}, "ref": 7}
+answered, once the vote is committed, with {"voted": {"kind", "id", "score", "my_vote"}, "ref": 7} or
+{"vote_refused": {"kind", "id", "error"}, "ref": 7}. The rules are the page's (forum.voting); the votes of
+everyone connected to the process are written in batches (forum.vote_queue).
+
 Events (server -> client) are {"stream", "seq", "event", "data", "html"?}, encoded once by the publisher
 (forum.events) and relayed unchanged. A consumer keeps the last sequence it relayed per stream: a
 duplicate is skipped, a gap (pub/sub delivers at most once) is filled from the backlog. When the channel
@@ -29,8 +35,9 @@ from redis.exceptions import RedisError
 
 from community import redis_health
 
-from . import events
+from . import events, voting
 from .backlog import get_backlog
+from .vote_queue import get_queue
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +109,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         try:
             message = json.loads(text_data)
+        except ValueError:
+            log.info("Ignored a malformed WebSocket message.")
+            return
+        if isinstance(message, dict) and "vote" in message:
+            await self._vote(message)
+            return
+        try:
             wanted = message["subscribe"]
             since = message.get("since") or {}
             if not isinstance(wanted, list) or not isinstance(since, dict):
@@ -128,6 +142,33 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 redis_health.report_down("websocket", exc)
                 await self.close(code=TRY_AGAIN_LATER)
                 return
+
+    async def _vote(self, message: dict) -> None:
+        ballot, ref = message.get("vote"), message.get("ref")
+        ref = ref if isinstance(ref, int) and not isinstance(ref, bool) else None
+        try:
+            kind, pk, value = ballot["kind"], ballot["id"], voting.VALUES[ballot["value"]]
+            if kind not in voting.VOTABLE or not isinstance(pk, int) or isinstance(pk, bool) or pk <= 0:
+                raise ValueError
+        except (KeyError, TypeError, ValueError):
+            log.info("Ignored a malformed vote message.")
+            return
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.send_json(
+                {"vote_refused": {"kind": kind, "id": pk, "error": "Log in to vote."}, "ref": ref}
+            )
+            return
+        voter = getattr(user, "_wrapped", user)  # the member behind channels' lazy object
+        result = await get_queue().submit(voting.Ballot(voter=voter, kind=kind, item_id=pk, value=value))
+        if result.error:
+            reply = {"vote_refused": {"kind": kind, "id": pk, "error": result.error}, "ref": ref}
+        else:
+            reply = {
+                "voted": {"kind": kind, "id": pk, "score": result.score, "my_vote": result.my_vote},
+                "ref": ref,
+            }
+        await self.send_json(reply)
 
     async def _start(self, stream: str, since: int | None, keeps: bool) -> None:
         self.streams[stream] = None

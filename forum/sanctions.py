@@ -33,7 +33,11 @@ def restriction_for(user) -> Sanction | None:
     """The suspension or ban in force for `user` that ends last (a ban first), or None."""
     if user is None or not user.is_authenticated:
         return None
-    in_force = list(Sanction.objects.in_force().filter(member=user))
+    return strongest(list(Sanction.objects.in_force().filter(member=user)))
+
+
+def strongest(in_force: list[Sanction]) -> Sanction | None:
+    """Of one member's sanctions in force, the one that decides: a ban, else the suspension ending last."""
     if not in_force:
         return None
     bans = [s for s in in_force if s.kind == Sanction.Kind.BAN]

@@ -3,18 +3,23 @@
 The database guarantees one vote per member per post (conditional unique constraints on Vote); the score
 stored on the post and the author's reputation move by `F()` updates in the same transaction as the Vote
 row, so a hundred members voting at once leave score == sum of the vote rows.
+
+Two entry points share these rules: `vote` (one vote, the page's form and htmx POST) and `vote_many`
+(many members' votes in one transaction, as the live socket sends them: forum.vote_queue). Both lock the
+voted posts' rows first, in id order, so they queue on the same locks and never deadlock each other.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 
 from accounts import badges, reputation
 
-from .models import Answer, Question, Vote
-from .sanctions import ensure_can_participate
+from .models import Answer, Question, Sanction, Vote
+from .sanctions import MemberRestricted, ensure_can_participate, strongest
 
 VOTABLE = {"question": Question, "answer": Answer}
 VALUES = {"up": Vote.UP, "down": Vote.DOWN}
@@ -30,8 +35,10 @@ class VoteOutcome:
     my_vote: int  # the voter's vote now: 1, -1 or 0 (none)
 
 
-def _is_public(item) -> bool:
-    return VOTABLE[item.kind_name].objects.visible_to(None).filter(pk=item.pk).exists()
+def _lock_if_public(item) -> bool:
+    """Lock the post's row (the score's row: concurrent votes on it queue here) if it is public."""
+    public = VOTABLE[item.kind_name].objects.visible_to(None).filter(pk=item.pk)
+    return public.select_for_update(of=("self",)).values_list("pk", flat=True).first() is not None
 
 
 @transaction.atomic
@@ -54,7 +61,7 @@ def vote(*, voter, item: Question | Answer, value: int) -> VoteOutcome:
     model = VOTABLE[kind]
     if item.author_id == voter.pk:
         raise NotVotable(f"You can't vote on your own {kind}.")
-    if not _is_public(item):
+    if not _lock_if_public(item):
         raise NotVotable(f"Only published {kind}s can be voted on.")
 
     target = {kind: item}
@@ -94,3 +101,207 @@ def vote(*, voter, item: Question | Answer, value: int) -> VoteOutcome:
 
     announce_score(item)
     return VoteOutcome(item=item, my_vote=new)
+
+
+# --- Many votes at once ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One vote as the live socket sends it: `voter` (the socket's member), a post, +1 or -1."""
+
+    voter: object  # accounts.User
+    kind: str  # "question" or "answer"
+    item_id: int
+    value: int
+
+
+@dataclass
+class BallotResult:
+    kind: str
+    item_id: int
+    my_vote: int = 0  # the voter's vote after this ballot: 1, -1 or 0
+    score: int | None = None  # the post's score after the whole batch (None when refused)
+    error: str = ""  # why the ballot was refused ("" when it counted)
+
+
+def vote_many(ballots: list[Ballot], *, rate_limited: dict | None = None) -> list[BallotResult]:
+    """Apply `ballots` in order, in one transaction, with exactly the rules of `vote`: a member's second
+    identical ballot on a post removes their vote, the other way switches it; own, non-public and
+    unknown posts, inactive, suspended and banned members are refused (that ballot only). Writes the
+    same rows as `vote` ballot by ballot would, in a handful of statements whatever the number of ballots:
+    the vote rows, each post's score and each author's reputation (one UPDATE each, F()-relative), badges
+    for authors who gained, and one "score" event per changed post (not one per ballot).
+
+    `rate_limited`: {voter: allowed} from forum.ratelimit.take_many; a voter's ballots beyond `allowed`
+    are refused with the limit's message."""
+    from accounts.models import User
+
+    results = [BallotResult(kind=b.kind, item_id=b.item_id) for b in ballots]
+    if not ballots:
+        return results
+    with transaction.atomic():
+        active = set(
+            User.objects.filter(pk__in={b.voter.pk for b in ballots}, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
+        restricted = _restrictions({b.voter.pk for b in ballots})
+        posts = _lock_public_posts(ballots)  # (kind, id) -> {"author_id", "anonymous", "question_id"}
+        keys = [(b.voter.pk, b.kind, b.item_id) for b in ballots]
+        before = _current_votes(keys)  # (voter, kind, id) -> (vote id, value)
+        now = {key: value for key, (_, value) in before.items()}
+        taken: dict[int, int] = defaultdict(int)
+        for ballot, key, result in zip(ballots, keys, results, strict=True):
+            result.error = _refusal(ballot, posts, active, restricted, rate_limited, taken)
+            if result.error:
+                continue
+            old = now.get(key, 0)
+            now[key] = result.my_vote = 0 if old == ballot.value else ballot.value
+        changed = {key: value for key, value in now.items() if value != before.get(key, (None, 0))[1]}
+        _write_votes(changed, before)
+        scores = _apply_scores(changed, before, posts)
+    for result in results:
+        if not result.error:
+            result.score = scores.get((result.kind, result.item_id))
+    return results
+
+
+def _refusal(ballot, posts, active, restricted, rate_limited, taken) -> str:
+    voter = ballot.voter
+    if ballot.value not in (Vote.UP, Vote.DOWN):
+        return "A vote is up or down."
+    if voter.pk not in active:
+        return "Log in to vote."
+    if voter.pk in restricted:
+        return str(MemberRestricted(restricted[voter.pk]))
+    post = posts.get((ballot.kind, ballot.item_id))
+    if post is None:
+        return f"Only published {ballot.kind}s can be voted on."
+    if post["author_id"] == voter.pk:
+        return f"You can't vote on your own {ballot.kind}."
+    if rate_limited and voter in rate_limited:
+        allowed, refusal = rate_limited[voter]
+        if taken[voter.pk] >= allowed:
+            return str(refusal)
+    taken[voter.pk] += 1
+    return ""
+
+
+def _restrictions(voter_ids) -> dict[int, Sanction]:
+    in_force = defaultdict(list)
+    for sanction in Sanction.objects.in_force().filter(member_id__in=voter_ids):
+        in_force[sanction.member_id].append(sanction)
+    return {member: strongest(sanctions) for member, sanctions in in_force.items()}
+
+
+def _lock_public_posts(ballots) -> dict:
+    posts = {}
+    for kind, model in VOTABLE.items():
+        ids = sorted({b.item_id for b in ballots if b.kind == kind})
+        if not ids:
+            continue
+        fields = ["pk", "author_id"] + (["is_anonymous"] if kind == "question" else ["question_id"])
+        rows = (
+            model.objects.visible_to(None)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .select_for_update(of=("self",))
+            .values(*fields)
+        )
+        for row in rows:
+            posts[(kind, row["pk"])] = {
+                "author_id": row["author_id"],
+                "anonymous": row.get("is_anonymous", False),
+                "question_id": row.get("question_id", row["pk"]),
+            }
+    return posts
+
+
+def _current_votes(keys) -> dict:
+    voters = {voter for voter, _, _ in keys}
+    wanted = set(keys)
+    condition = Q()
+    for kind in VOTABLE:
+        ids = {item for _, k, item in keys if k == kind}
+        if ids:
+            condition |= Q(**{f"{kind}_id__in": ids})
+    rows = Vote.objects.filter(condition, voter_id__in=voters).select_for_update()
+    found = {}
+    for pk, voter, question, answer, value in rows.values_list(
+        "pk", "voter_id", "question_id", "answer_id", "value"
+    ):
+        key = (voter, "answer", answer) if answer else (voter, "question", question)
+        if key in wanted:
+            found[key] = (pk, value)
+    return found
+
+
+def _write_votes(changed: dict, before: dict) -> None:
+    new = [key for key, value in changed.items() if key not in before]
+    gone = [before[key][0] for key, value in changed.items() if key in before and value == 0]
+    switched = defaultdict(list)
+    for key, value in changed.items():
+        if key in before and value != 0:
+            switched[value].append(before[key][0])
+    if gone:
+        Vote.objects.filter(pk__in=gone).delete()
+    for value, ids in switched.items():
+        Vote.objects.filter(pk__in=ids).update(value=value)
+    Vote.objects.bulk_create(
+        [
+            Vote(voter_id=voter, value=changed[(voter, kind, item)], **{f"{kind}_id": item})
+            for voter, kind, item in new
+        ]
+    )
+
+
+def _apply_scores(changed: dict, before: dict, posts: dict) -> dict:
+    """Move scores and reputations by the batch's net change; award badges; announce each changed post."""
+    from accounts.models import User
+
+    score_delta: dict[tuple[str, int], int] = defaultdict(int)
+    rep_delta: dict[int, int] = defaultdict(int)
+    gained: dict[int, set[str]] = defaultdict(set)
+    for (voter, kind, item), new in changed.items():
+        old = before.get((voter, kind, item), (None, 0))[1]
+        score_delta[(kind, item)] += new - old
+        post = posts[(kind, item)]
+        if kind == "question" and post["anonymous"]:
+            continue
+        on_answer = kind == "answer"
+        points = reputation.vote_points(on_answer=on_answer, value=new) - reputation.vote_points(
+            on_answer=on_answer, value=old
+        )
+        rep_delta[post["author_id"]] += points
+        if new - old > 0:
+            gained[post["author_id"]].update(
+                badges.ON_ANSWER_VOTED if on_answer else badges.ON_QUESTION_VOTED
+            )
+    _add_by_pk(User, "reputation", {pk: d for pk, d in rep_delta.items() if d})
+    scores = {}
+    for kind, model in VOTABLE.items():
+        deltas = {item: d for (k, item), d in score_delta.items() if k == kind and d}
+        _add_by_pk(model, "score", deltas)
+        ids = [item for (k, item) in score_delta if k == kind]
+        for pk, score in model.objects.filter(pk__in=ids).values_list("pk", "score"):
+            scores[(kind, pk)] = score
+    for author in User.objects.filter(pk__in=gained):
+        badges.award_badges_for(author, only=sorted(gained[author.pk]))
+
+    from .live import announce_score
+
+    for (kind, item), delta in score_delta.items():
+        if delta:
+            post = VOTABLE[kind](pk=item, score=scores[(kind, item)])
+            if kind == "answer":
+                post.question_id = posts[(kind, item)]["question_id"]
+            announce_score(post)
+    return scores
+
+
+def _add_by_pk(model, field: str, deltas: dict[int, int]) -> None:
+    """One UPDATE adding deltas[pk] to `field` of each row (relative: concurrent changes add up)."""
+    if deltas:
+        addend = Case(*(When(pk=pk, then=Value(d)) for pk, d in deltas.items()), default=Value(0))
+        model.objects.filter(pk__in=deltas).update(**{field: F(field) + addend})

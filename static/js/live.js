@@ -115,6 +115,7 @@
     socket.onerror = function () { /* onclose follows and reconnects */ };
     socket.onclose = function () {
       socket = null;
+      Object.keys(pendingVotes).forEach(voteLost);
       if (stopped) { return; }
       setState("reconnecting");
       scheduleReconnect();
@@ -140,6 +141,7 @@
   // --- Messages -------------------------------------------------------------------------------------------
 
   function handle(msg) {
+    if (msg.voted || msg.vote_refused) { voteAnswered(msg); return; }
     if (typeof msg.subscribed === "string") {
       var s = streams[msg.subscribed];
       if (s && s.seq === null && typeof msg.seq === "number") { s.seq = msg.seq; save(); }
@@ -619,6 +621,69 @@
       }
     }
   }
+
+  // --- Votes on the socket --------------------------------------------------------------------------------
+  // A member's vote button sends the vote on the open socket instead of a form POST (forum/consumers.py:
+  // the server writes everyone's votes in batches and answers once this one is committed). Without an
+  // open socket, or for visitors (who are sent to log in), the button posts its form as before.
+
+  var pendingVotes = {}; // ref -> {widget, timer}
+  var voteRef = 0;
+
+  function voteOverSocket(event) {
+    var button = event.target.closest && event.target.closest(".vote-form button[name=value]");
+    if (!button || !body.getAttribute("data-user")) { return; }
+    if (!socket || socket.readyState !== 1 || body.getAttribute("data-live-state") !== "open") { return; }
+    var widget = button.closest("[data-vote-for]");
+    if (!widget) { return; }
+    event.preventDefault(); // the socket carries this vote; no POST
+    if (widget.getAttribute("aria-busy") === "true") { return; } // one vote in flight per post
+    var target = widget.getAttribute("data-vote-for").split("-"); // "answer-12"
+    voteRef += 1;
+    var ref = voteRef;
+    widget.setAttribute("aria-busy", "true");
+    pendingVotes[ref] = {widget: widget, timer: window.setTimeout(function () { voteLost(ref); }, 8000)};
+    socket.send(JSON.stringify({vote: {kind: target[0], id: Number(target[1]), value: button.value}, ref: ref}));
+  }
+
+  function voteAnswered(msg) {
+    var pending = pendingVotes[msg.ref];
+    if (!pending) { return; }
+    delete pendingVotes[msg.ref];
+    window.clearTimeout(pending.timer);
+    var widget = pending.widget;
+    widget.removeAttribute("aria-busy");
+    var old = widget.querySelector(".vote-error");
+    if (old) { old.remove(); }
+    if (msg.voted) {
+      setScore(msg.voted.kind, msg.voted.id, msg.voted.score);
+      widget.querySelectorAll(".vote-up").forEach(function (b) { b.setAttribute("aria-pressed", String(msg.voted.my_vote === 1)); });
+      widget.querySelectorAll(".vote-down").forEach(function (b) { b.setAttribute("aria-pressed", String(msg.voted.my_vote === -1)); });
+      document.dispatchEvent(new CustomEvent("live:voted", {detail: msg.voted}));
+    } else {
+      voteError(widget, String(msg.vote_refused.error || "Your vote was not counted."));
+    }
+  }
+
+  function voteLost(ref) {
+    // No answer: the vote may or may not have been saved, so say so rather than send it again (a second
+    // identical vote would remove it).
+    var pending = pendingVotes[ref];
+    if (!pending) { return; }
+    delete pendingVotes[ref];
+    pending.widget.removeAttribute("aria-busy");
+    voteError(pending.widget, "The connection dropped: your vote may not have been saved. Reload the page to check.");
+  }
+
+  function voteError(widget, text) {
+    var p = document.createElement("p");
+    p.className = "vote-error";
+    p.setAttribute("role", "alert");
+    p.textContent = text;
+    widget.appendChild(p);
+  }
+
+  document.addEventListener("click", voteOverSocket, true); // before the form submits (and htmx posts it)
 
   // --- Start ----------------------------------------------------------------------------------------------
 

@@ -15,11 +15,18 @@ from tests.factories import AnswerFactory, QuestionFactory, UserFactory, categor
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_member_votes_an_answer_up_and_changes_their_mind(login):
+@pytest.mark.parametrize("live", [True, False], ids=["on the live socket", "as a form post"])
+def test_member_votes_an_answer_up_and_changes_their_mind(login, live):
     c = community()
     voter = UserFactory()
     page = login(voter)
+    if not live:  # the socket cannot connect: the buttons post their form instead
+        page.route_web_socket("**/ws/live/", lambda ws: ws.close())
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
     page.goto(c.question.get_absolute_url())
+    if live:
+        expect(page.locator("body")).to_have_attribute("data-live-state", "open")
     widget = page.locator(f"#vote-answer-{c.member_answer.pk}")
 
     widget.get_by_role("button", name="Vote up").click()
@@ -31,8 +38,22 @@ def test_member_votes_an_answer_up_and_changes_their_mind(login):
 
     vote = Vote.objects.get(voter=voter)
     assert (vote.answer_id, vote.value) == (c.member_answer.pk, -1)
+    assert len([url for url in posts if "/votes/" in url]) == (0 if live else 2)
     page.reload()  # the page remembers
     expect(page.locator(f"#vote-answer-{c.member_answer.pk} .score")).to_have_text("-1")
+
+
+def test_a_refused_socket_vote_is_explained_in_place(login):
+    c = community()
+    voter = UserFactory()
+    page = login(voter)
+    page.goto(c.question.get_absolute_url())
+    expect(page.locator("body")).to_have_attribute("data-live-state", "open")
+    Answer.objects.filter(pk=c.member_answer.pk).update(status=Status.HIDDEN)  # hidden since the page loaded
+    widget = page.locator(f"#vote-answer-{c.member_answer.pk}")
+    widget.get_by_role("button", name="Vote up").click()
+    expect(widget.get_by_role("alert")).to_have_text("Only published answers can be voted on.")
+    assert not Vote.objects.exists()
 
 
 def test_nobody_can_vote_on_their_own_answer(login):

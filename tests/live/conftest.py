@@ -5,6 +5,7 @@ import json
 import os
 
 import pytest
+from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
@@ -37,6 +38,9 @@ def _private_live_streams(settings):
     yield
     db_settings["CONN_MAX_AGE"] = max_age
     backlog.reset_backlog()
+    # The thread that runs consumers' database work may still hold a connection (the vote queue's last
+    # batch): close it there, or the test database cannot be dropped at the end of the run.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
 
 
 def session_cookie(user) -> str:
