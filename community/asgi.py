@@ -1,9 +1,10 @@
 """ASGI entry point: HTTP goes to Django, WebSockets to the live-update consumers (session auth,
-origin checked against ALLOWED_HOSTS)."""
+origin checked against ALLOWED_HOSTS). HTTP uses community.handler's ASGIHandler: Django's, with the request
+run in one thread switch."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+from community.handler import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
 django_asgi_app = get_asgi_application()

@@ -83,27 +83,38 @@ def tag_detail(request, slug):
     return render(request, "forum/tag.html", {"tag": tag, "page": page, **live})
 
 
-def _question_for(request, pk: int):
-    """The question for the page. A public one is the same for every viewer but moderators, so it comes
-    from the cache until its page changes; the member's own vote on it is one small query."""
-    user = request.user
-    if not is_moderator(user):
-        scope = page_cache.question_scope(pk)
-        question = page_cache.remember(f"question:{pk}", [scope], lambda: selectors.public_question(pk))
-        if question is not None:
-            if user.is_authenticated:
-                question.my_vote = selectors.my_vote_on_question(user, pk)
-            return question
-    return selectors.question_for_page(pk, user)
+def _public_question(request, pk: int):
+    """The question for the page when it is public and the viewer is not a moderator: the same for every
+    such viewer, so it comes from the cache until its page changes. None otherwise."""
+    if is_moderator(request.user):
+        return None
+    scope = page_cache.question_scope(pk)
+    return page_cache.remember(f"question:{pk}", [scope], lambda: selectors.public_question(pk))
+
+
+def _public_answers(question, user):
+    """A public question's answers: the public ones from the cache (the same for every viewer until the
+    question's page changes), with what is the viewer's own read fresh (forum.selectors.answers_for_viewer)."""
+    scope = page_cache.question_scope(question.pk)
+    public = page_cache.remember(
+        f"answers:{question.pk}", [scope], lambda: selectors.public_answers(question)
+    )
+    return selectors.answers_for_viewer(question, user, public)
 
 
 @page_cache.question_page
 def question_detail(request, pk, slug=None):
     live = events.page_stream(events.question_stream(pk))
-    question = _question_for(request, pk)
+    question = _public_question(request, pk)
+    public = question is not None
+    if not public:  # moderators, and questions only their author may see (404 for anyone else)
+        question = selectors.question_for_page(pk, request.user)
     if slug != question.slug:
         return redirect(question, permanent=True)
-    answers = selectors.answers_for_page(question, request.user)
+    if public:
+        answers = _public_answers(question, request.user)
+    else:
+        answers = selectors.answers_for_page(question, request.user)
     can_answer = question.status == Status.APPROVED
     related = []
     if question.is_public:  # the same for every viewer: from the cache until the question's page changes

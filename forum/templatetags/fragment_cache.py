@@ -2,6 +2,7 @@
 
 `{% cached_rows page %}…{% endcached_rows %}`: the rows of a question list (home, category, tag).
 `{% cached_answer answer %}…{% endcached_answer %}`: each answer of a question page.
+`{% form_fields form %}`: an empty form's fields (the question page's answer form), rendered once per process.
 
 A question with 300 answers took ~300 ms to render for a member (bench/RESULTS.md); members get no whole-page
 cache, but most of what they see of an answer is the same for all of them. The key of an answer's HTML holds
@@ -21,6 +22,7 @@ import hashlib
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 
 from .. import page_cache
 from ..curation import FEATURE_PERMISSION
@@ -189,3 +191,21 @@ def cached_answer(parser, token):
     nodelist = parser.parse(("endcached_answer",))
     parser.delete_first_token()
     return CachedAnswerNode(parser.compile_filter(bits[1]), nodelist)
+
+
+_empty_forms: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def form_fields(form):
+    """forum/_form_fields.html for `form`. An unbound form without initial data renders the same HTML for
+    every viewer for as long as the code is the same (labels, help texts, widgets, ids: no token, no
+    user data), and rendering the answer form's widgets took ~2 ms of every member's question page, so that
+    HTML is kept in this process. Bound forms (with values and errors) are rendered every time."""
+    if form.is_bound or form.initial or any(field.initial is not None for field in form.fields.values()):
+        return render_to_string("forum/_form_fields.html", {"form": form})
+    key = (type(form), form.prefix, form.auto_id)
+    html = _empty_forms.get(key)
+    if html is None:
+        html = _empty_forms[key] = render_to_string("forum/_form_fields.html", {"form": form})
+    return html
