@@ -3,7 +3,7 @@ SQLite fallback. Questions reach search the way members' questions do: asked, th
 
 import pytest
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -134,7 +134,9 @@ def test_search_uses_the_gin_index(mod):
         search_vector=SearchVector("title", weight="A", config="english")
         + SearchVector("body", weight="B", config="english")
     )
-    queryset = selectors.search_queryset("snoring")
+    queryset = selectors.search_candidates(
+        SearchQuery("snoring", config="english", search_type="websearch"), None
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE forum_question")
         # No sequential scan and no plain btree walk of "all approved rows": the match must come from an index
@@ -145,7 +147,7 @@ def test_search_uses_the_gin_index(mod):
         cursor.execute("SET LOCAL enable_seqscan = on")
         cursor.execute("SET LOCAL enable_indexscan = on")
     assert "question_search_gin" in plan, plan
-    assert [q.title for q in queryset] == ["How do I stop snoring?"]
+    assert [q.title for q in selectors.search_queryset("snoring")] == ["How do I stop snoring?"]
 
 
 @postgres_only
@@ -163,3 +165,31 @@ def test_sqlite_fallback_needs_every_word_in_title_or_body(client, mod):
     assert titles_found(client, "SLEEP deadlines") == [both.title]
     assert len(titles_found(client, "sleep")) == 2
     assert titles_found(client, "sleep 100%_") == []
+
+
+@postgres_only
+def test_a_common_word_ranks_the_newest_matches_and_a_rare_word_all_of_them(client, mod, monkeypatch):
+    # Ranking reads each ranked row, so only the newest SEARCH_CANDIDATES matches are ranked (cost stays flat
+    # as the community grows); within them the best match still comes first.
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 3)
+    oldest = asked("Sleep sleep sleep: sleep tips", "Sleep hygiene and sleep diaries.", approve_by=mod)
+    asked("Walking after dinner", "Does it help me sleep?", approve_by=mod)
+    asked("Coffee in the afternoon", "Could it affect sleep?", approve_by=mod)
+    best_recent = asked("Sleep after night shifts", "Sleep in the day is hard.", approve_by=mod)
+    titles = titles_found(client, "sleep")
+    assert titles[0] == best_recent.title and len(titles) == 3
+    assert oldest.title not in titles
+    assert titles_found(client, "diaries") == [oldest.title]  # a rare word: every match is ranked
+
+
+@postgres_only
+def test_older_matches_are_searched_when_the_recent_ones_are_too_few(client, mod, monkeypatch):
+    # The newest matches are looked for in the last 30 days first, then the last year, then ever: the
+    # result is the same as ranking the SEARCH_CANDIDATES newest matches of all time.
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 2)
+    old = asked("Tinnitus, tinnitus everywhere", "Tinnitus for years.", approve_by=mod)
+    Question.objects.filter(pk=old.pk).update(approved_at=timezone.now() - timezone.timedelta(days=700))
+    recent = asked("Ringing ears", "Could it be tinnitus?", approve_by=mod)
+    assert titles_found(client, "tinnitus") == [old.title, recent.title]  # two years back, and ranked first
+    newer = asked("Tinnitus after a concert", "Ringing since Saturday.", approve_by=mod)
+    assert set(titles_found(client, "tinnitus")) == {recent.title, newer.title}  # the 2 newest matches
