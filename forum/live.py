@@ -173,6 +173,10 @@ def announce_score(item) -> None:
     """A vote changed the score of a public question or answer: "score" {"kind", "id", "score"} on the
     question's stream."""
     page_cache.question_changed(_question_id(item), lists=isinstance(item, Question))
+    _publish_score(item)
+
+
+def _publish_score(item) -> None:
     model, pk = type(item), item.pk
     events.publish(
         events.question_stream(_question_id(item)),
@@ -181,6 +185,19 @@ def announce_score(item) -> None:
         # Read after the commit, so of two concurrent votes the later event carries the final score.
         late_data=lambda: {"score": model.objects.filter(pk=pk).values_list("score", flat=True).first()},
     )
+
+
+def announce_scores(items) -> None:
+    """`announce_score` for many posts at once (a batch of socket votes): each question's pages are marked
+    stale once, however many of its posts changed."""
+    questions = {}
+    for item in items:
+        lists = questions.get(_question_id(item), False) or isinstance(item, Question)
+        questions[_question_id(item)] = lists
+    for question_id, lists in questions.items():
+        page_cache.question_changed(question_id, lists=lists)
+    for item in items:
+        _publish_score(item)
 
 
 def announce_accepted(question, answer) -> None:

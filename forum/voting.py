@@ -201,7 +201,7 @@ def _lock_public_posts(ballots) -> dict:
         ids = sorted({b.item_id for b in ballots if b.kind == kind})
         if not ids:
             continue
-        fields = ["pk", "author_id"] + (["is_anonymous"] if kind == "question" else ["question_id"])
+        fields = ["pk", "author_id", "score"] + (["is_anonymous"] if kind == "question" else ["question_id"])
         rows = (
             model.objects.visible_to(None)
             .filter(pk__in=ids)
@@ -212,6 +212,7 @@ def _lock_public_posts(ballots) -> dict:
         for row in rows:
             posts[(kind, row["pk"])] = {
                 "author_id": row["author_id"],
+                "score": row["score"],  # locked until the commit: the batch's delta gives the final score
                 "anonymous": row.get("is_anonymous", False),
                 "question_id": row.get("question_id", row["pk"]),
             }
@@ -279,25 +280,39 @@ def _apply_scores(changed: dict, before: dict, posts: dict) -> dict:
                 badges.ON_ANSWER_VOTED if on_answer else badges.ON_QUESTION_VOTED
             )
     _add_by_pk(User, "reputation", {pk: d for pk, d in rep_delta.items() if d})
-    scores = {}
     for kind, model in VOTABLE.items():
-        deltas = {item: d for (k, item), d in score_delta.items() if k == kind and d}
-        _add_by_pk(model, "score", deltas)
-        ids = [item for (k, item) in score_delta if k == kind]
-        for pk, score in model.objects.filter(pk__in=ids).values_list("pk", "score"):
-            scores[(kind, pk)] = score
-    for author in User.objects.filter(pk__in=gained):
-        badges.award_badges_for(author, only=sorted(gained[author.pk]))
+        _add_by_pk(model, "score", {item: d for (k, item), d in score_delta.items() if k == kind and d})
+    scores = {key: posts[key]["score"] + delta for key, delta in score_delta.items()}
+    _award_badges(gained)
 
-    from .live import announce_score
+    from .live import announce_scores
 
+    changed_posts = []
     for (kind, item), delta in score_delta.items():
         if delta:
             post = VOTABLE[kind](pk=item, score=scores[(kind, item)])
             if kind == "answer":
                 post.question_id = posts[(kind, item)]["question_id"]
-            announce_score(post)
+            changed_posts.append(post)
+    announce_scores(changed_posts)
     return scores
+
+
+def _award_badges(gained: dict[int, set[str]]) -> None:
+    """Badges the authors who gained votes may have earned; one query finds those who hold them all."""
+    from accounts.models import BadgeAward, User
+
+    if not gained:
+        return
+    codes = set().union(*gained.values())
+    held = defaultdict(set)
+    for user_id, code in BadgeAward.objects.filter(user_id__in=gained, badge__code__in=codes).values_list(
+        "user_id", "badge__code"
+    ):
+        held[user_id].add(code)
+    missing = {pk: wanted - held[pk] for pk, wanted in gained.items() if wanted - held[pk]}
+    for author in User.objects.filter(pk__in=missing):
+        badges.award_badges_for(author, only=sorted(missing[author.pk]))
 
 
 def _add_by_pk(model, field: str, deltas: dict[int, int]) -> None:

@@ -140,7 +140,9 @@ async def test_the_vote_rate_limit_applies_on_the_socket(answer, settings):
     assert "voted" in await send_vote(socket, answer, "up")
     assert "voted" in await send_vote(socket, others[0], "up")
     refused = await send_vote(socket, others[1], "up")
-    assert refused["vote_refused"]["error"].startswith("You have reached the limit of 2 votes per 60 minutes.")
+    assert refused["vote_refused"]["error"].startswith(
+        "You have reached the limit of 2 votes per 60 minutes."
+    )
     assert await run(Vote.objects.count)() == 2
     await socket.disconnect()
 

@@ -3,7 +3,6 @@ keep (scores, counts, reputation) agree with the rows, and the shape matches wha
 
 import pytest
 from django.db.models import Count, F, Q, Sum
-
 from django.utils import timezone
 
 from accounts.models import ExpertCredential
