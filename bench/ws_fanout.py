@@ -1,5 +1,5 @@
 """Publish-to-receive latency of live events for 1, 100 and 1,000 connected WebSocket clients, spread over
-two daphne processes sharing one Redis (the production shape: RedisPubSubChannelLayer + Redis Streams
+two server processes (uvicorn, as in production) sharing one Redis (the production shape: RedisPubSubChannelLayer + Redis Streams
 backlog).
 
     REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/ws_fanout.py [--clients 1,100,1000] [--events 40]
@@ -27,7 +27,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from tests.live.servers import Daphne  # noqa: E402  (path set up above)
+from tests.live.servers import AppServer  # noqa: E402  (path set up above)
 
 FRAGMENT = '<article class="answer" id="answer-1">' + "<p>A fixed bedtime helped me.</p>" * 55 + "</article>"
 
@@ -74,7 +74,7 @@ async def publish(layer, stream: str, i: int) -> None:
     await layer.group_send(events.group_name(stream), events.layer_message(stream, seq, "bench", text))
 
 
-async def run_case(servers: list[Daphne], count: int, n_events: int, interval: float) -> dict:
+async def run_case(servers: list[AppServer], count: int, n_events: int, interval: float) -> dict:
     from channels.layers import get_channel_layer
 
     stream = f"feed.tag.bench-{uuid.uuid4().hex[:8]}"
@@ -120,12 +120,12 @@ async def main(args) -> None:
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
     }
-    servers = [Daphne(env), Daphne(env)]
+    servers = [AppServer(env), AppServer(env)]
     try:
         await asyncio.gather(*(asyncio.to_thread(s.start) for s in servers))
         print(
             f"publish-to-receive latency, {args.events} events per case, one every {args.interval * 1000:.0f} ms, "
-            f"2 daphne processes, Redis {redis_url}, {os.cpu_count()} cores"
+            f"2 uvicorn processes, Redis {redis_url}, {os.cpu_count()} cores"
         )
         print(f"{'clients':>8}{'delivered':>14}{'median ms':>11}{'p99 ms':>9}{'max ms':>9}")
         for count in args.clients:

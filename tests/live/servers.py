@@ -1,4 +1,5 @@
-"""Real processes for the slow live tests: a private redis-server and daphne servers, on free local ports."""
+"""Real processes for the slow live tests and the benchmark: a private redis-server and the production ASGI
+server (uvicorn, README "Production"; daphne on request), on free local ports."""
 
 import os
 import shutil
@@ -12,6 +13,20 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server")
+APP = "community.asgi:application"
+# The production server's options (README, "Production"): the fast event loop and HTTP parser, the
+# websockets library, and no access log (it would write request paths: question slugs, search terms).
+UVICORN_OPTIONS = [
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--ws",
+    "websockets",
+    "--lifespan",
+    "off",
+    "--no-access-log",
+]
 
 
 def free_port() -> int:
@@ -68,14 +83,17 @@ class PrivateRedis:
             self.process = None
 
 
-class Daphne:
-    """`daphne community.asgi:application` in a subprocess, with its own environment and log file."""
+class AppServer:
+    """`community.asgi:application` in a subprocess of its own, with its own environment and log file:
+    uvicorn as in production (uvloop, httptools, websockets; no access log), or daphne (`server="daphne"`,
+    the development server's engine)."""
 
-    def __init__(self, env: dict, port: int | None = None):
+    def __init__(self, env: dict, port: int | None = None, server: str = "uvicorn"):
         self.port = port or free_port()
+        self.server = server
         self.env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (open for the server's lifetime)
-            prefix=f"daphne-{self.port}-", suffix=".log", delete=False
+            prefix=f"{server}-{self.port}-", suffix=".log", delete=False
         )
         self.process = None
 
@@ -83,10 +101,15 @@ class Daphne:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "Daphne":
-        daphne = str(Path(sys.executable).with_name("daphne"))
+    def command(self) -> list[str]:
+        program = str(Path(sys.executable).with_name(self.server))
+        if self.server == "daphne":
+            return [program, "--access-log", "/dev/null", "-b", "127.0.0.1", "-p", str(self.port), APP]
+        return [program, *UVICORN_OPTIONS, "--host", "127.0.0.1", "--port", str(self.port), APP]
+
+    def start(self) -> "AppServer":
         self.process = subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(self.port), "community.asgi:application"],
+            self.command(),
             cwd=BASE_DIR,
             env=self.env,
             stdout=self.log,

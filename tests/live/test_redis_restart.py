@@ -14,7 +14,7 @@ from django.conf import settings
 from forum.models import Answer, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
 from tests.live.conftest import run, session_cookie
-from tests.live.servers import REDIS_SERVER, Daphne, PrivateRedis
+from tests.live.servers import REDIS_SERVER, AppServer, PrivateRedis
 from tests.live.test_two_processes import post_as, server_env
 
 pytestmark = [
@@ -33,7 +33,7 @@ class PageInBrowser:
     It loads the page, follows the stream from the page's sequence, applies events, refetches the page
     when told to, and reconnects (with the last sequence) if the socket drops."""
 
-    def __init__(self, server: Daphne, url: str, stream: str, session: str):
+    def __init__(self, server: AppServer, url: str, stream: str, session: str):
         self.server, self.url, self.stream, self.session = server, url, stream, session
         self.answers: set[int] = set()
         self.seq: int | None = None
@@ -122,7 +122,7 @@ async def test_every_open_page_catches_up_after_redis_restarts():
 
     redis = PrivateRedis().start()
     env = {**server_env(), "REDIS_URL": redis.url}
-    a, b = Daphne(env), Daphne(env)
+    a, b = AppServer(env), AppServer(env)
     pages = []
     try:
         await asyncio.gather(asyncio.to_thread(a.start), asyncio.to_thread(b.start))

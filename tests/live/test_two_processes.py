@@ -1,4 +1,4 @@
-"""Many processes: two real daphne servers share the test PostgreSQL database and Redis; a member connected
+"""Many processes: two real server processes (uvicorn, as in production) share the test PostgreSQL database and Redis; a member connected
 to process A sees, live, an answer a moderator approves through process B."""
 
 import asyncio
@@ -16,7 +16,7 @@ from django.urls import reverse
 from forum.models import Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
 from tests.live.conftest import run, session_cookie
-from tests.live.servers import Daphne
+from tests.live.servers import AppServer
 
 pytestmark = [
     pytest.mark.slow,
@@ -84,7 +84,7 @@ async def test_an_answer_approved_on_process_b_appears_live_on_process_a():
     moderator_session = await run(session_cookie)(moderator)
 
     env = server_env()
-    a, b = Daphne(env), Daphne(env)
+    a, b = AppServer(env), AppServer(env)
     try:
         await asyncio.gather(asyncio.to_thread(a.start), asyncio.to_thread(b.start))
         stream = f"question.{question.pk}"
