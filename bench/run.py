@@ -129,7 +129,18 @@ def find_pages(deep_page: int | None = None) -> dict:
     before = public.order_by("-approved_at", "-pk")[(deepest - 1) * page_size - 1]
     experts = ExpertCredential.objects.values("user_id")
     members = User.objects.filter(is_superuser=False, is_staff=False).exclude(pk__in=experts)
-    member = members.filter(reputation__gt=100).order_by("pk").first()
+    # A reader of the measured pages: an established member (reputation over 100) who asked none of them
+    # and wrote none of their answers (authors see edit links and get their page rendered for them).
+    from forum.models import Answer
+
+    writers = Answer.objects.filter(question__in=[big, five]).values("author_id")
+    member = (
+        members.filter(reputation__gt=100)
+        .exclude(pk__in=writers)
+        .exclude(pk__in=[big.author_id, five.author_id])
+        .order_by("pk")
+        .first()
+    )
     return {
         "approved": approved,
         "category": category,

@@ -7,10 +7,11 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
-from . import events, page_cache, selectors, services
+from . import answer_block, events, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
 from .models import Answer, AuditEntry, Category, Question, Status, is_moderator
 from .permissions import moderator_required
@@ -92,14 +93,17 @@ def _public_question(request, pk: int):
     return page_cache.remember(f"question:{pk}", [scope], lambda: selectors.public_question(pk))
 
 
-def _public_answers(question, user):
-    """A public question's answers: the public ones from the cache (the same for every viewer until the
-    question's page changes), with what is the viewer's own read fresh (forum.selectors.answers_for_viewer)."""
+def _cached_public_answers(question):
+    """A public question's public answers, from the cache (the same for every viewer until the question's
+    page changes)."""
     scope = page_cache.question_scope(question.pk)
-    public = page_cache.remember(
-        f"answers:{question.pk}", [scope], lambda: selectors.public_answers(question)
-    )
-    return selectors.answers_for_viewer(question, user, public)
+    return page_cache.remember(f"answers:{question.pk}", [scope], lambda: selectors.public_answers(question))
+
+
+def _public_answers(question, user):
+    """A public question's answers: the public ones from the cache, with what is the viewer's own read fresh
+    (forum.selectors.answers_for_viewer)."""
+    return selectors.answers_for_viewer(question, user, _cached_public_answers(question))
 
 
 @page_cache.question_page
@@ -111,10 +115,21 @@ def question_detail(request, pk, slug=None):
         question = selectors.question_for_page(pk, request.user)
     if slug != question.slug:
         return redirect(question, permanent=True)
-    if public:
+    answers_html, featured_answer = None, None
+    block = (
+        answer_block.for_member(request, question, lambda: _cached_public_answers(question))
+        if public
+        else None
+    )
+    if block is not None:  # the answer list most members see, with their votes pressed
+        answers, answers_html, featured_pk = [], mark_safe(block[0]), block[1]
+        featured_answer = {"pk": featured_pk} if featured_pk else None
+    elif public:
         answers = _public_answers(question, request.user)
     else:
         answers = selectors.answers_for_page(question, request.user)
+    if block is None:
+        featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
     can_answer = question.status == Status.APPROVED
     related = []
     if question.is_public:  # the same for every viewer: from the cache until the question's page changes
@@ -126,7 +141,8 @@ def question_detail(request, pk, slug=None):
         {
             "question": question,
             "answers": answers,
-            "featured_answer": next((a for a in answers if a.is_featured and a.is_public), None),
+            "answers_html": answers_html,
+            "featured_answer": featured_answer,
             "related": related,
             "answer_form": AnswerForm() if can_answer else None,
             "reject_form": RejectForm(),

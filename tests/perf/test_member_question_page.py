@@ -71,3 +71,61 @@ def test_an_approved_answer_reaches_the_next_member_page(question):
     pending = AnswerFactory(question=question, status=Status.PENDING)
     services.approve(moderator=make_moderator(), item=pending)
     assert f'id="answer-{pending.pk}"' in page(member, question)
+
+
+# The whole answer list is shared by the members who neither asked the question nor wrote one of its answers
+# (forum.answer_block); the asker and the answers' authors get theirs rendered for them.
+
+
+def test_readers_share_one_answer_list_with_their_own_votes_pressed_and_their_own_csrf_token(question):
+    first, second = AnswerFactory(question=question), AnswerFactory(question=question)
+    readers = [UserFactory() for _ in range(3)]
+    vote(voter=readers[0], item=first, value=1)
+    vote(voter=readers[1], item=second, value=-1)
+    pages = [page(reader, question) for reader in readers]  # the first builds the list, the others reuse it
+    assert [pressed(html, "answer", first.pk) for html in pages] == ["up", "", ""]
+    assert [pressed(html, "answer", second.pk) for html in pages] == ["", "down", ""]
+    tokens = [set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)) for html in pages]
+    assert all(tokens) and not (tokens[0] & tokens[1] or tokens[1] & tokens[2])  # each reader their own
+    assert all("csrfslot" not in html for html in pages)
+
+
+def test_the_asker_and_an_answers_author_get_their_own_controls_and_readers_do_not(question):
+    answer = question.answers.get()
+    reader = UserFactory()
+    page(reader, question)  # the shared list exists before the others come
+    edit = f"/answers/{answer.pk}/edit/"
+    accept = f'action="/answers/{answer.pk}/accept/"'
+    assert edit in page(answer.author, question)
+    assert accept in page(question.author, question)
+    reader_page = page(reader, question)
+    assert edit not in reader_page and accept not in reader_page
+    assert 'class="flag' in reader_page  # readers can flag the answer
+
+
+def test_the_shared_list_follows_votes_and_new_answers(question):
+    answer = question.answers.get()
+    reader, voter = UserFactory(), UserFactory()
+    page(reader, question)
+    vote(voter=voter, item=answer, value=1)
+    assert f'data-score-for="answer-{answer.pk}" aria-label="Score">1<' in page(reader, question)
+    newer = AnswerFactory(question=question, status=Status.PENDING)
+    services.approve(moderator=make_moderator(), item=newer)
+    assert f'id="answer-{newer.pk}"' in page(reader, question)
+
+
+def test_a_reader_can_vote_with_the_token_on_the_shared_list(question):
+    answer = question.answers.get()
+    page(UserFactory(), question)  # someone else built the shared list
+    reader = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    html = client.get(question.get_absolute_url()).content.decode()
+    form = re.search(
+        rf'action="/votes/answer/{answer.pk}/".*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S
+    )
+    response = client.post(
+        f"/votes/answer/{answer.pk}/", {"value": "up", "csrfmiddlewaretoken": form.group(1)}
+    )
+    assert response.status_code == 302
+    assert pressed(page(reader, question), "answer", answer.pk) == "up"
