@@ -29,6 +29,7 @@ import json
 import logging
 import re
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
@@ -93,6 +94,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.streams: dict[str, int | None] = {}  # stream -> last sequence relayed (None: not known yet)
         self.keepers: set[str] = set()  # streams that survive "question.removed"
         await self.accept()
+
+    async def dispatch(self, message):
+        """Channels' dispatch without its thread switch before every message (to close stale database
+        connections): this consumer reaches the database only through database_sync_to_async, which does
+        that itself. With 1,000 sockets that switch, once per socket per event, was half of a server's
+        fan-out work (bench/RESULTS.md)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code):
         for stream in list(getattr(self, "streams", {})):
