@@ -160,7 +160,10 @@ def vote_many(ballots: list[Ballot], *, rate_limited: dict | None = None) -> lis
             now[key] = result.my_vote = 0 if old == ballot.value else ballot.value
         changed = {key: value for key, value in now.items() if value != before.get(key, (None, 0))[1]}
         _write_votes(changed, before)
-        scores = _apply_scores(changed, before, posts)
+        scores, gained = _apply_scores(changed, before, posts)
+    # After the commit, so the posts' locks are not held meanwhile; awards are idempotent.
+    with transaction.atomic():
+        _award_badges(gained)
     for result in results:
         if not result.error:
             result.score = scores.get((result.kind, result.item_id))
@@ -257,8 +260,9 @@ def _write_votes(changed: dict, before: dict) -> None:
     )
 
 
-def _apply_scores(changed: dict, before: dict, posts: dict) -> dict:
-    """Move scores and reputations by the batch's net change; award badges; announce each changed post."""
+def _apply_scores(changed: dict, before: dict, posts: dict) -> tuple[dict, dict]:
+    """Move scores and reputations by the batch's net change and announce each changed post. Returns the
+    final scores, and the badge codes each author may have earned (for `_award_badges`)."""
     from accounts.models import User
 
     score_delta: dict[tuple[str, int], int] = defaultdict(int)
@@ -283,7 +287,6 @@ def _apply_scores(changed: dict, before: dict, posts: dict) -> dict:
     for kind, model in VOTABLE.items():
         _add_by_pk(model, "score", {item: d for (k, item), d in score_delta.items() if k == kind and d})
     scores = {key: posts[key]["score"] + delta for key, delta in score_delta.items()}
-    _award_badges(gained)
 
     from .live import announce_scores
 
@@ -295,7 +298,7 @@ def _apply_scores(changed: dict, before: dict, posts: dict) -> dict:
                 post.question_id = posts[(kind, item)]["question_id"]
             changed_posts.append(post)
     announce_scores(changed_posts)
-    return scores
+    return scores, gained
 
 
 def _award_badges(gained: dict[int, set[str]]) -> None:

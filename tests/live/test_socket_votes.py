@@ -201,3 +201,19 @@ def test_one_batch_applies_each_members_ballots_in_order_and_refuses_only_the_ba
     assert {r.score for r in results if not r.error} == {-2}
     assert score_and_rows(answer) == (-2, -2)
     assert Vote.objects.count() == 2
+
+
+def test_socket_votes_earn_the_author_their_badge_with_a_notification(answer):
+    from accounts.badges import SCORE_FOR_BADGE
+    from accounts.models import BadgeAward
+    from forum.models import Notification
+
+    voters = [UserFactory() for _ in range(SCORE_FOR_BADGE)]
+    results = voting.vote_many(
+        [voting.Ballot(voter=v, kind="answer", item_id=answer.pk, value=1) for v in voters]
+    )
+    assert {r.score for r in results} == {SCORE_FOR_BADGE}
+    assert BadgeAward.objects.filter(user_id=answer.author_id, badge__code="helpful").count() == 1
+    assert Notification.objects.filter(recipient_id=answer.author_id, kind="badge").exists()
+    voting.vote_many([voting.Ballot(voter=UserFactory(), kind="answer", item_id=answer.pk, value=1)])
+    assert BadgeAward.objects.filter(user_id=answer.author_id, badge__code="helpful").count() == 1  # once
