@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 
 from accounts import badges, reputation
@@ -159,8 +159,7 @@ def vote_many(ballots: list[Ballot], *, rate_limited: dict | None = None) -> lis
             old = now.get(key, 0)
             now[key] = result.my_vote = 0 if old == ballot.value else ballot.value
         changed = {key: value for key, value in now.items() if value != before.get(key, (None, 0))[1]}
-        _write_votes(changed, before)
-        scores, gained = _apply_scores(changed, before, posts)
+        scores, gained = _apply(changed, before, posts)
     # After the commit, so the posts' locks are not held meanwhile; awards are idempotent.
     with transaction.atomic():
         _award_badges(gained)
@@ -241,30 +240,9 @@ def _current_votes(keys) -> dict:
     return found
 
 
-def _write_votes(changed: dict, before: dict) -> None:
-    new = [key for key, value in changed.items() if key not in before]
-    gone = [before[key][0] for key, value in changed.items() if key in before and value == 0]
-    switched = defaultdict(list)
-    for key, value in changed.items():
-        if key in before and value != 0:
-            switched[value].append(before[key][0])
-    if gone:
-        Vote.objects.filter(pk__in=gone).delete()
-    for value, ids in switched.items():
-        Vote.objects.filter(pk__in=ids).update(value=value)
-    Vote.objects.bulk_create(
-        [
-            Vote(voter_id=voter, value=changed[(voter, kind, item)], **{f"{kind}_id": item})
-            for voter, kind, item in new
-        ]
-    )
-
-
-def _apply_scores(changed: dict, before: dict, posts: dict) -> tuple[dict, dict]:
-    """Move scores and reputations by the batch's net change and announce each changed post. Returns the
-    final scores, and the badge codes each author may have earned (for `_award_badges`)."""
-    from accounts.models import User
-
+def _apply(changed: dict, before: dict, posts: dict) -> tuple[dict, dict]:
+    """Write the batch's net change (vote rows, scores, reputations) and announce each changed post. Returns
+    the final scores, and the badge codes each author may have earned (for `_award_badges`)."""
     score_delta: dict[tuple[str, int], int] = defaultdict(int)
     rep_delta: dict[int, int] = defaultdict(int)
     gained: dict[int, set[str]] = defaultdict(set)
@@ -283,9 +261,13 @@ def _apply_scores(changed: dict, before: dict, posts: dict) -> tuple[dict, dict]
             gained[post["author_id"]].update(
                 badges.ON_ANSWER_VOTED if on_answer else badges.ON_QUESTION_VOTED
             )
-    _add_by_pk(User, "reputation", {pk: d for pk, d in rep_delta.items() if d})
-    for kind, model in VOTABLE.items():
-        _add_by_pk(model, "score", {item: d for (k, item), d in score_delta.items() if k == kind and d})
+    rows = _row_changes(changed, before)
+    scores_moved = {kind: {i: d for (k, i), d in score_delta.items() if k == kind and d} for kind in VOTABLE}
+    reputations = {pk: d for pk, d in rep_delta.items() if d}
+    if connection.vendor == "postgresql":
+        _write_in_one_statement(rows, scores_moved, reputations)
+    else:
+        _write_with_orm(rows, scores_moved, reputations)
     scores = {key: posts[key]["score"] + delta for key, delta in score_delta.items()}
 
     from .live import announce_scores
@@ -299,6 +281,90 @@ def _apply_scores(changed: dict, before: dict, posts: dict) -> tuple[dict, dict]
             changed_posts.append(post)
     announce_scores(changed_posts)
     return scores, gained
+
+
+def _row_changes(changed: dict, before: dict) -> dict:
+    """The vote rows to insert ((voter, kind, item, value)), delete (ids) and switch to up or down (ids)."""
+    rows = {"new": [], "gone": [], 1: [], -1: []}
+    for key, value in changed.items():
+        if key not in before:
+            rows["new"].append((*key, value))
+        elif value == 0:
+            rows["gone"].append(before[key][0])
+        else:
+            rows[value].append(before[key][0])
+    return rows
+
+
+def _write_with_orm(rows: dict, scores_moved: dict, reputations: dict) -> None:
+    from accounts.models import User
+
+    if rows["gone"]:
+        Vote.objects.filter(pk__in=rows["gone"]).delete()
+    for value in (1, -1):
+        if rows[value]:
+            Vote.objects.filter(pk__in=rows[value]).update(value=value)
+    Vote.objects.bulk_create(
+        [
+            Vote(voter_id=voter, value=value, **{f"{kind}_id": item})
+            for voter, kind, item, value in rows["new"]
+        ]
+    )
+    _add_by_pk(User, "reputation", reputations)
+    for kind, model in VOTABLE.items():
+        _add_by_pk(model, "score", scores_moved[kind])
+
+
+# PostgreSQL: every write of a batch in one statement (data-modifying CTEs), so the posts' row locks, on
+# which the other server processes' batches wait, are held for one round trip instead of six.
+_ONE_STATEMENT = """
+WITH gone AS (DELETE FROM forum_vote WHERE id = ANY(%(gone)s::bigint[])),
+up AS (UPDATE forum_vote SET value = 1 WHERE id = ANY(%(up)s::bigint[])),
+down AS (UPDATE forum_vote SET value = -1 WHERE id = ANY(%(down)s::bigint[])),
+new AS (
+    INSERT INTO forum_vote (voter_id, question_id, answer_id, value, created_at)
+    SELECT v, q, a, val, %(now)s FROM unnest(
+        %(new_voter)s::bigint[], %(new_question)s::bigint[], %(new_answer)s::bigint[], %(new_value)s::smallint[]
+    ) AS n(v, q, a, val)
+),
+rep AS (
+    UPDATE accounts_user u SET reputation = u.reputation + d.delta
+    FROM unnest(%(rep_id)s::bigint[], %(rep_delta)s::integer[]) AS d(id, delta) WHERE u.id = d.id
+),
+answer_score AS (
+    UPDATE forum_answer p SET score = p.score + d.delta
+    FROM unnest(%(answer_id)s::bigint[], %(answer_delta)s::integer[]) AS d(id, delta) WHERE p.id = d.id
+),
+question_score AS (
+    UPDATE forum_question p SET score = p.score + d.delta
+    FROM unnest(%(question_id)s::bigint[], %(question_delta)s::integer[]) AS d(id, delta) WHERE p.id = d.id
+)
+SELECT 1
+"""
+
+
+def _write_in_one_statement(rows: dict, scores_moved: dict, reputations: dict) -> None:
+    from django.utils import timezone
+
+    new = rows["new"]
+    params = {
+        "gone": rows["gone"],
+        "up": rows[1],
+        "down": rows[-1],
+        "now": timezone.now(),
+        "new_voter": [voter for voter, _, _, _ in new],
+        "new_question": [item if kind == "question" else None for _, kind, item, _ in new],
+        "new_answer": [item if kind == "answer" else None for _, kind, item, _ in new],
+        "new_value": [value for _, _, _, value in new],
+        "rep_id": list(reputations),
+        "rep_delta": list(reputations.values()),
+        "answer_id": list(scores_moved["answer"]),
+        "answer_delta": list(scores_moved["answer"].values()),
+        "question_id": list(scores_moved["question"]),
+        "question_delta": list(scores_moved["question"].values()),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ONE_STATEMENT, params)
 
 
 def _award_badges(gained: dict[int, set[str]]) -> None:
