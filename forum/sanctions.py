@@ -7,6 +7,7 @@ reason and the end date, which the 403 page shows (forum.safety_views.permission
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,8 @@ from . import audit
 from .models import Answer, Question, Sanction, Status, is_moderator
 from .notifications import notify
 from .permissions import require_moderator, require_reason
+
+SHOWN_RESTRICTION_SECONDS = 300
 
 
 class MemberRestricted(PermissionDenied):
@@ -34,6 +37,28 @@ def restriction_for(user) -> Sanction | None:
     if user is None or not user.is_authenticated:
         return None
     return strongest(list(Sanction.objects.in_force().filter(member=user)))
+
+
+def shown_restriction(user) -> Sanction | None:
+    """`restriction_for` for what pages show (the answer form or the notice instead): kept in the cache
+    for a few minutes and dropped whenever one of the member's sanctions is saved or deleted (forum.apps).
+    Services enforce sanctions with `ensure_can_participate`, which always reads the database."""
+    if user is None or not user.is_authenticated:
+        return None
+    key = f"sanction:{user.pk}"
+    cached = cache.get(key)
+    if isinstance(cached, tuple):
+        sanction = cached[0]
+        if sanction is None or sanction.ends_at is None or sanction.ends_at > timezone.now():
+            return sanction
+    sanction = restriction_for(user)
+    cache.set(key, (sanction,), SHOWN_RESTRICTION_SECONDS)
+    return sanction
+
+
+def sanction_changed(instance, **_kwargs) -> None:
+    """A signal receiver (forum.apps): the member's shown restriction is read again."""
+    cache.delete(f"sanction:{instance.member_id}")
 
 
 def strongest(in_force: list[Sanction]) -> Sanction | None:

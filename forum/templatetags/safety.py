@@ -6,7 +6,7 @@ from django import template
 
 from .. import crisis
 from ..models import Flag
-from ..sanctions import restriction_for as _restriction_for
+from ..sanctions import shown_restriction
 
 register = template.Library()
 _panel_ids = itertools.count(1)
@@ -21,7 +21,7 @@ def crisis_panel(context, show=False):
 
 @register.simple_tag
 def restriction_for(user):
-    return _restriction_for(user)
+    return shown_restriction(user)
 
 
 @register.inclusion_tag("forum/_flag_form.html", takes_context=True)

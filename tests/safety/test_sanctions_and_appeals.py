@@ -177,3 +177,28 @@ def test_member_moderation_page_is_for_moderators(member_client, other_member):
     url = reverse("forum:member_moderation", args=[other_member.pk])
     assert member_client.get(url).status_code == 403
     assert UserFactory() is not None
+
+
+def test_the_question_page_shows_the_answer_form_or_the_notice_as_sanctions_start_and_end(
+    moderator_client, member, member_client, monkeypatch
+):
+    # What the page shows is cached per member and dropped whenever one of their sanctions changes.
+    question = QuestionFactory()
+
+    def shows_form() -> bool:
+        html = member_client.get(question.get_absolute_url()).content.decode()
+        return reverse("forum:answer_create", args=[question.pk]) in html
+
+    assert shows_form() and shows_form()  # the second from the cache
+    sanction(moderator_client, member, "suspend", reason="Insulting other members.", days="7")
+    assert not shows_form()
+    row = Sanction.objects.get()
+    real_now = timezone.now
+    with monkeypatch.context() as m:
+        m.setattr(timezone, "now", lambda: real_now() + timedelta(days=8))  # the suspension has run out
+        assert shows_form()
+    row.ends_at = timezone.now() + timedelta(days=1)
+    row.save()
+    assert not shows_form()
+    row.delete()
+    assert shows_form()
