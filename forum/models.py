@@ -191,6 +191,12 @@ class Question(Post):
             ),
             models.Index(fields=["status", "created_at"], name="question_review_idx"),
             models.Index(fields=["author", "-created_at"], name="question_author_idx"),
+            # A member's own questions awaiting review, on their home page: few rows, whatever they published.
+            models.Index(
+                fields=["author", "-created_at"],
+                condition=Q(status__in=["pending", "rejected"]),
+                name="question_own_pending_idx",
+            ),
         ]
 
     kind_name = "question"
