@@ -232,7 +232,7 @@ def related_questions(question: Question, limit: int = 5) -> list[Question]:
 
 
 SEARCH_CANDIDATES = 1000  # ranked: the newest matches, at most this many (see search_queryset)
-SEARCH_WINDOWS_DAYS = (30, 365, None)  # where the newest matches are looked for first (None: everywhere)
+SEARCH_WINDOWS_DAYS = (90, 730, None)  # where the newest matches are looked for first (None: everywhere)
 
 
 def search_questions(query: str, limit: int = 30) -> list[Question]:
@@ -246,7 +246,7 @@ def search_queryset(query: str, limit: int = 30):
     PostgreSQL: full-text search over the stored, GIN-indexed vector, ranked (title words weigh more than
     body words) among the SEARCH_CANDIDATES newest matches. Ranking, and even ordering by date, reads every
     matching row from the table, so over *every* match a common word ("sleep") would cost in proportion to
-    the whole community. The newest matches are looked for in the last 30 days first, then the last year,
+    the whole community. The newest matches are looked for in the last 90 days first, then the last two years,
     then everywhere, stopping as soon as a window holds SEARCH_CANDIDATES of them: the result is the same
     as searching everything at once, but a common word's cost stays flat as the community grows
     (bench/RESULTS.md), while a rare word, which reaches the last window, has few rows to read anyway.
