@@ -176,28 +176,52 @@ def announce_score(item) -> None:
     _publish_score(item)
 
 
-def _publish_score(item) -> None:
+def _publish_score(item, read_scores=None) -> None:
+    """`read_scores()`: {(model, pk): score} of a batch's posts, read once for all of its events."""
     model, pk = type(item), item.pk
+
+    def late() -> dict:
+        if read_scores is not None:
+            return {"score": read_scores().get((model, pk))}
+        return {"score": model.objects.filter(pk=pk).values_list("score", flat=True).first()}
+
     events.publish(
         events.question_stream(_question_id(item)),
         "score",
         {"kind": item.kind_name, "id": item.pk, "score": item.score},
         # Read after the commit, so of two concurrent votes the later event carries the final score.
-        late_data=lambda: {"score": model.objects.filter(pk=pk).values_list("score", flat=True).first()},
+        late_data=late,
     )
+
+
+def _scores_reader(items):
+    """Reads the current scores of `items` once (after the commit), whichever of their events asks first."""
+    read: dict = {}
+
+    def scores() -> dict:
+        if not read:
+            read[None] = True
+            for model in {type(item) for item in items}:
+                ids = [item.pk for item in items if type(item) is model]
+                for pk, score in model.objects.filter(pk__in=ids).values_list("pk", "score"):
+                    read[(model, pk)] = score
+        return read
+
+    return scores
 
 
 def announce_scores(items) -> None:
     """`announce_score` for many posts at once (a batch of socket votes): each question's pages are marked
-    stale once, however many of its posts changed."""
+    stale once, however many of its posts changed, and the scores the events carry are read in one query."""
     questions = {}
     for item in items:
         lists = questions.get(_question_id(item), False) or isinstance(item, Question)
         questions[_question_id(item)] = lists
     for question_id, lists in questions.items():
         page_cache.question_changed(question_id, lists=lists)
+    read_scores = _scores_reader(items)
     for item in items:
-        _publish_score(item)
+        _publish_score(item, read_scores)
 
 
 def announce_accepted(question, answer) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
 from accounts import badges, reputation
 
@@ -135,18 +135,12 @@ def vote_many(ballots: list[Ballot], *, rate_limited: dict | None = None) -> lis
 
     `rate_limited`: {voter: allowed} from forum.ratelimit.take_many; a voter's ballots beyond `allowed`
     are refused with the limit's message."""
-    from accounts.models import User
 
     results = [BallotResult(kind=b.kind, item_id=b.item_id) for b in ballots]
     if not ballots:
         return results
     with transaction.atomic():
-        active = set(
-            User.objects.filter(pk__in={b.voter.pk for b in ballots}, is_active=True).values_list(
-                "pk", flat=True
-            )
-        )
-        restricted = _restrictions({b.voter.pk for b in ballots})
+        active, restricted = _voters({b.voter.pk for b in ballots})
         posts = _lock_public_posts(ballots)  # (kind, id) -> {"author_id", "anonymous", "question_id"}
         keys = [(b.voter.pk, b.kind, b.item_id) for b in ballots]
         before = _current_votes(keys)  # (voter, kind, id) -> (vote id, value)
@@ -190,11 +184,23 @@ def _refusal(ballot, posts, active, restricted, rate_limited, taken) -> str:
     return ""
 
 
-def _restrictions(voter_ids) -> dict[int, Sanction]:
-    in_force = defaultdict(list)
-    for sanction in Sanction.objects.in_force().filter(member_id__in=voter_ids):
-        in_force[sanction.member_id].append(sanction)
-    return {member: strongest(sanctions) for member, sanctions in in_force.items()}
+def _voters(voter_ids) -> tuple[set[int], dict[int, Sanction]]:
+    """The active members among `voter_ids`, and the sanction that stops each restricted one: one query,
+    and a second only when someone is restricted."""
+    from accounts.models import User
+
+    in_force = Sanction.objects.in_force().filter(member=OuterRef("pk"))
+    rows = User.objects.filter(pk__in=voter_ids, is_active=True).annotate(restricted=Exists(in_force))
+    active, restricted_ids = set(), []
+    for pk, is_restricted in rows.values_list("pk", "restricted"):
+        active.add(pk)
+        if is_restricted:
+            restricted_ids.append(pk)
+    sanctions = defaultdict(list)
+    if restricted_ids:
+        for sanction in Sanction.objects.in_force().filter(member_id__in=restricted_ids):
+            sanctions[sanction.member_id].append(sanction)
+    return active, {member: strongest(found) for member, found in sanctions.items()}
 
 
 def _lock_public_posts(ballots) -> dict:
