@@ -2,7 +2,8 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from . import events
-from .models import Category, Notification, is_moderator
+from .models import Category, is_moderator
+from .notifications import cached_unread_count
 
 
 def community(request):
@@ -30,7 +31,7 @@ def community(request):
 
         def unread() -> int:
             seqs.get(user_stream)  # the sequence first
-            return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+            return cached_unread_count(user.pk)
 
         def pending() -> int:
             from .selectors import pending_count

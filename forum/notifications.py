@@ -8,6 +8,7 @@ rejection reason: the member reads those on the site, logged in).
 import logging
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -30,6 +31,28 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+UNREAD_SECONDS = 300
+
+
+def cached_unread_count(user_id: int) -> int:
+    """The header's unread count, kept in the cache until one of the member's notifications is created or
+    read (`_unread_changed`). Every page shows it, so it was a query on every member's page."""
+    return cache.get_or_set(
+        f"unread:{user_id}",
+        lambda: Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count(),
+        UNREAD_SECONDS,
+    )
+
+
+def _unread_changed(user_id: int) -> None:
+    """Dropped at once and again after the commit (a request in between may have cached the old count),
+    before the change's event gets its sequence (hooks run in the order they were added), so a page that
+    read the event's sequence reads the new count too (forum.context_processors)."""
+    key = f"unread:{user_id}"
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def _unread_data(user_id: int):
     def read() -> dict:
         return {"unread": Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()}
@@ -44,6 +67,7 @@ def notify(recipient, kind: str, text: str, url: str = "", *, about=None) -> Not
     if recipient is None or not recipient.is_active:
         return None
     notification = Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url)
+    _unread_changed(recipient.pk)
     events.publish(
         events.user_stream(recipient.pk),
         "notification",
@@ -116,6 +140,7 @@ def mark_all_read(*, user) -> int:
 
 
 def _announce_read(user, ids: list[int], everything: bool = False) -> None:
+    _unread_changed(user.pk)
     events.publish(
         events.user_stream(user.pk),
         "notifications.read",

@@ -171,3 +171,21 @@ def test_unimportant_notifications_send_no_email(member, django_capture_on_commi
         notify(member, "answered", "Your question has a new answer.", "/")  # off by default
     assert mail.outbox == []
     assert Notification.objects.filter(recipient=member).count() == 2
+
+
+def test_the_header_count_follows_new_and_read_notifications(member_client, member):
+    # The count is cached per member and dropped whenever one of their notifications is created or read.
+    import re
+
+    def header_count() -> int:
+        page = member_client.get(reverse("forum:home")).content.decode()
+        return int(re.search(r'id="unread-count"[^>]*>(\d+)<', page).group(1))
+
+    assert header_count() == 0
+    notify(member, "answered", "Someone answered your question.", "/q/1/x/")
+    assert header_count() == 1
+    assert header_count() == 1  # from the cache
+    notify(member, "approved", "Your question was approved.", "/q/1/x/")
+    assert header_count() == 2
+    member_client.post(reverse("forum:notifications_read_all"))
+    assert header_count() == 0
