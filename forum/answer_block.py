@@ -13,12 +13,13 @@ moderators and members who may feature answers.
 """
 
 from django.conf import settings
+from django.db.models import Q, SmallIntegerField, Value
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from . import page_cache, selectors
 from .curation import FEATURE_PERMISSION
-from .models import Answer, is_moderator
+from .models import Answer, Vote, is_moderator
 
 VOTE_BUTTON = {
     1: 'class="vote-button vote-up" aria-pressed="false"',
@@ -47,12 +48,40 @@ def for_member(request, question, public_answers) -> tuple[str, int | None] | No
     html, answer_ids, author_ids, featured = block
     if user.pk in author_ids:
         return None
-    own_pending = Answer.objects.filter(question=question, author=user, status__in=selectors.NOT_YET_PUBLIC)
-    if own_pending.exists():
-        return None
-    on_question, on_answers = selectors._votes_on_page(user, question.pk, answer_ids)
+    on_question, on_answers, has_pending = _own_part(user, question.pk, answer_ids)
+    if has_pending:
+        return None  # their answer awaiting review shows to them: their own rendering
     question.my_vote = on_question
     return _press(html, on_answers).replace(page_cache.csrf_placeholder(), get_token(request)), featured
+
+
+PENDING_MARK = 2  # not a vote value: marks the row that says the member has an answer awaiting review
+
+
+def _own_part(user, question_id: int, answer_ids: list[int]) -> tuple[int | None, dict[int, int], bool]:
+    """In one query: the member's vote on the question, their votes on its answers, and whether they have
+    an answer on it that is not public yet."""
+    votes = (
+        Vote.objects.filter(voter=user)
+        .filter(Q(question_id=question_id) | Q(answer_id__in=answer_ids))
+        .order_by()
+        .values_list("answer_id", "value")
+    )
+    pending = (
+        Answer.objects.filter(question_id=question_id, author=user, status__in=selectors.NOT_YET_PUBLIC)
+        .annotate(mark=Value(PENDING_MARK, output_field=SmallIntegerField()))
+        .order_by()
+        .values_list("pk", "mark")
+    )
+    on_question, on_answers, has_pending = None, {}, False
+    for answer_id, value in votes.union(pending, all=True):
+        if value == PENDING_MARK:
+            has_pending = True
+        elif answer_id is None:
+            on_question = value
+        else:
+            on_answers[answer_id] = value
+    return on_question, on_answers, has_pending
 
 
 def _render(request, question, answers) -> tuple[str, list[int], set[int], int | None]:
