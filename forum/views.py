@@ -140,10 +140,16 @@ def question_detail(request, pk, slug=None):
     if block is None:
         featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
     can_answer = question.status == Status.APPROVED
-    related = []
-    if question.is_public:  # the same for every viewer: from the cache until the question's page changes
+    related_html = ""
+    if question.is_public:  # the same for every viewer: kept rendered until the question's page changes
         scope = page_cache.question_scope(question.pk)
-        related = page_cache.remember(f"related:{pk}", [scope], lambda: selectors.related_questions(question))
+        related_html = page_cache.remember(
+            f"related-html:{pk}",
+            [scope],
+            lambda: render_to_string(
+                "forum/_related.html", {"related": selectors.related_questions(question)}
+            ),
+        )
     return render(
         request,
         "forum/question.html",
@@ -152,7 +158,7 @@ def question_detail(request, pk, slug=None):
             "answers": answers,
             "answers_html": answers_html,
             "featured_answer": featured_answer,
-            "related": related,
+            "related_html": mark_safe(related_html),
             "answer_form": AnswerForm() if can_answer else None,
             "reject_form": RejectForm(),
             **live,
