@@ -103,6 +103,14 @@ def summary(started: float, done: int, errors: int, statuses: dict, timings: lis
     }
 
 
+def next_vote(index: int, n: int, answers: list[int], last_vote: dict) -> tuple[int, str, str]:
+    """Voter `index`'s `n`th vote: the answers round robin, each vote changing the voter's vote on it
+    (none/down -> up, up -> down), so none is ever a no-op. Returns (answer, its last_vote key, value)."""
+    answer = answers[(index + n) % len(answers)]
+    key = f"{index}:{answer}"
+    return answer, key, "down" if last_vote.get(key) == 1 else "up"
+
+
 async def load_get(args) -> dict:
     headers = {"Cookie": args.cookie} if args.cookie else {}
     deadline = time.perf_counter() + args.duration
@@ -162,10 +170,7 @@ async def load_votes(args) -> dict:
             for n in range(args.per_voter):
                 if time.perf_counter() >= deadline:
                     break
-                answer = answers[(index + n) % len(answers)]
-                key = f"{index}:{answer}"
-                # Each request changes the vote: none/down -> up, up -> down (so none is ever a no-op).
-                value = "down" if last_vote.get(key) == 1 else "up"
+                answer, key, value = next_vote(index, n, answers, last_vote)
                 try:
                     status, response_headers, content = await connection.request(
                         "POST", f"/votes/answer/{answer}/", headers, f"value={value}".encode()
@@ -221,9 +226,7 @@ async def load_socket_votes(args) -> dict:
             for n in range(args.per_voter):
                 if time.perf_counter() >= deadline:
                     break
-                answer = answers[(index + n) % len(answers)]
-                key = f"{index}:{answer}"
-                value = "down" if last_vote.get(key) == 1 else "up"
+                answer, key, value = next_vote(index, n, answers, last_vote)
                 sent = time.perf_counter()
                 await socket.send(
                     json.dumps({"vote": {"kind": "answer", "id": answer, "value": value}, "ref": n})

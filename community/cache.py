@@ -37,6 +37,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
     def _guard(self, call, fallback):
         try:
             result = call()
