@@ -130,11 +130,12 @@ def vote_many(ballots: list[Ballot], *, rate_limited: dict | None = None) -> lis
     identical ballot on a post removes their vote, the other way switches it; own, non-public and
     unknown posts, inactive, suspended and banned members are refused (that ballot only). Writes the
     same rows as `vote` ballot by ballot would, in a handful of statements whatever the number of ballots:
-    the vote rows, each post's score and each author's reputation (one UPDATE each, F()-relative), badges
-    for authors who gained, and one "score" event per changed post (not one per ballot).
+    the vote rows, each post's score and each author's reputation (relative updates; on PostgreSQL all in
+    one statement), then, after the commit, badges for authors who gained; and one "score" event per
+    changed post (not one per ballot).
 
-    `rate_limited`: {voter: allowed} from forum.ratelimit.take_many; a voter's ballots beyond `allowed`
-    are refused with the limit's message."""
+    `rate_limited`: {voter: (allowed, RateLimited)} from forum.ratelimit.take_many for the voters over
+    their limit; their ballots beyond `allowed` are refused with the limit's message."""
 
     results = [BallotResult(kind=b.kind, item_id=b.item_id) for b in ballots]
     if not ballots:
