@@ -13,13 +13,12 @@ moderators and members who may feature answers.
 """
 
 from django.conf import settings
-from django.db.models import Q, SmallIntegerField, Value
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from . import page_cache, selectors
-from .curation import FEATURE_PERMISSION
-from .models import Answer, Vote, is_moderator
+from .curation import can_feature
+from .models import is_moderator
 
 VOTE_BUTTON = {
     1: 'class="vote-button vote-up" aria-pressed="false"',
@@ -34,7 +33,7 @@ def for_member(request, question, public_answers) -> tuple[str, int | None] | No
     user = request.user
     if not settings.PAGE_CACHE_SECONDS or not user.is_authenticated or user.pk == question.author_id:
         return None
-    if is_moderator(user) or user.has_perm(FEATURE_PERMISSION):
+    if is_moderator(user) or can_feature(user):
         return None
     name = f"answerblock:{question.pk}:{request.path}"
     stamp, block = page_cache.read_stamped(name, [page_cache.question_scope(question.pk)])
@@ -48,40 +47,11 @@ def for_member(request, question, public_answers) -> tuple[str, int | None] | No
     html, answer_ids, author_ids, featured = block
     if user.pk in author_ids:
         return None
-    on_question, on_answers, has_pending = _own_part(user, question.pk, answer_ids)
+    on_question, on_answers, has_pending = selectors.viewer_state(user, question.pk, answer_ids)
     if has_pending:
         return None  # their answer awaiting review shows to them: their own rendering
     question.my_vote = on_question
     return _press(html, on_answers).replace(page_cache.csrf_placeholder(), get_token(request)), featured
-
-
-PENDING_MARK = 2  # not a vote value: marks the row that says the member has an answer awaiting review
-
-
-def _own_part(user, question_id: int, answer_ids: list[int]) -> tuple[int | None, dict[int, int], bool]:
-    """In one query: the member's vote on the question, their votes on its answers, and whether they have
-    an answer on it that is not public yet."""
-    votes = (
-        Vote.objects.filter(voter=user)
-        .filter(Q(question_id=question_id) | Q(answer_id__in=answer_ids))
-        .order_by()
-        .values_list("answer_id", "value")
-    )
-    pending = (
-        Answer.objects.filter(question_id=question_id, author=user, status__in=selectors.NOT_YET_PUBLIC)
-        .annotate(mark=Value(PENDING_MARK, output_field=SmallIntegerField()))
-        .order_by()
-        .values_list("pk", "mark")
-    )
-    on_question, on_answers, has_pending = None, {}, False
-    for answer_id, value in votes.union(pending, all=True):
-        if value == PENDING_MARK:
-            has_pending = True
-        elif answer_id is None:
-            on_question = value
-        else:
-            on_answers[answer_id] = value
-    return on_question, on_answers, has_pending
 
 
 def _render(request, question, answers) -> tuple[str, list[int], set[int], int | None]:

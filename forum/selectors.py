@@ -4,7 +4,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    SmallIntegerField,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -161,34 +173,48 @@ def answers_for_viewer(question: Question, viewer, public: list[Answer]) -> list
     """A public question's answers for `viewer` (not a moderator), given `public_answers(question)`.
 
     `public` is the same for every viewer, so the question page keeps it in the cache; what is the
-    viewer's own is read here with two small queries instead of one large one: their answers that are not
-    public yet (usually none: then nothing more), and their votes on the question and on each answer
-    (`question.my_vote` and each `answer.my_vote`). Building and planning the full answer query took a
-    member's page ~5 ms even for 5 answers (bench/RESULTS.md)."""
+    viewer's own is read here with one small query (`viewer_state`) instead of one large one: their votes
+    on the question and on each answer (`question.my_vote` and each `answer.my_vote`), and whether they
+    have answers that are not public yet (usually not; then their page is built with them). Building and
+    planning the full answer query took a member's page ~5 ms even for 5 answers (bench/RESULTS.md)."""
     if viewer is None or not viewer.is_authenticated:
         return _attach(public, question)
-    own_hidden = Answer.objects.filter(question=question, author=viewer, status__in=NOT_YET_PUBLIC)
-    if own_hidden.exists():
-        answers = answers_for_page(question, viewer)  # their pending answers, in reading order
-        question.my_vote = my_vote_on_question(viewer, question.pk)
-        return answers
-    on_question, on_answers = _votes_on_page(viewer, question.pk, [a.pk for a in public])
+    on_question, on_answers, has_pending = viewer_state(viewer, question.pk, [a.pk for a in public])
     question.my_vote = on_question
+    if has_pending:
+        return answers_for_page(question, viewer)  # with their pending answers, in reading order
     for answer in public:
         answer.my_vote = on_answers.get(answer.pk)
     return _attach(public, question)
 
 
-def _votes_on_page(viewer, question_id: int, answer_ids: list[int]) -> tuple[int | None, dict[int, int]]:
-    """The viewer's vote on the question and on each of its answers, in one query."""
-    on_question, on_answers = None, {}
-    rows = Vote.objects.filter(voter=viewer).filter(Q(question_id=question_id) | Q(answer_id__in=answer_ids))
-    for answer_id, value in rows.values_list("answer_id", "value"):
-        if answer_id is None:
+PENDING_MARK = 2  # not a vote value: marks the row that says the viewer has an answer awaiting review
+
+
+def viewer_state(viewer, question_id: int, answer_ids: list[int]) -> tuple[int | None, dict[int, int], bool]:
+    """In one query: the viewer's vote on the question, their votes on its answers `answer_ids`, and
+    whether they have an answer on it that is not public yet."""
+    votes = (
+        Vote.objects.filter(voter=viewer)
+        .filter(Q(question_id=question_id) | Q(answer_id__in=answer_ids))
+        .order_by()
+        .values_list("answer_id", "value")
+    )
+    pending = (
+        Answer.objects.filter(question_id=question_id, author=viewer, status__in=NOT_YET_PUBLIC)
+        .annotate(mark=Value(PENDING_MARK, output_field=SmallIntegerField()))
+        .order_by()
+        .values_list("pk", "mark")
+    )
+    on_question, on_answers, has_pending = None, {}, False
+    for answer_id, value in votes.union(pending, all=True):
+        if value == PENDING_MARK:
+            has_pending = True
+        elif answer_id is None:
             on_question = value
         else:
             on_answers[answer_id] = value
-    return on_question, on_answers
+    return on_question, on_answers, has_pending
 
 
 RELATED_CANDIDATES_PER_TAG = 40

@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from .. import page_cache
-from ..curation import FEATURE_PERMISSION
+from ..curation import can_feature
 from ..models import Status, is_moderator
 
 register = template.Library()
@@ -37,7 +37,7 @@ def _viewer_kind(context) -> str | None:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return "visitor"
-    if is_moderator(user) or user.has_perm(FEATURE_PERMISSION):
+    if is_moderator(user) or can_feature(user):
         return None  # moderation links, review notes and feature buttons: rendered for them each time
     return "member"
 
