@@ -75,11 +75,7 @@ def hit(user, action: str) -> None:
         return
     _, period = limit
     key, _ = _key(user, action, period, time.time())
-    cache.add(key, 0, timeout=period + 60)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 60)
+    _add_counts({key: (1, period + 60)})
 
 
 def take_many(wanted: dict, action: str) -> dict:
