@@ -31,19 +31,25 @@ def _public_list(name: str, stream: str, questions, cursor: str | None):
     return page_cache.remember(f"{name}?before={cursor}", [page_cache.LISTS], read)
 
 
+def _kept_rendered(name: str, scopes: list[str], template: str, context) -> str:
+    """A part of a page that is the same for every viewer, rendered from `template` with `context()` and
+    kept in the cache under the versions of `scopes` (forum.page_cache.remember)."""
+    html = page_cache.remember(name, scopes, lambda: render_to_string(template, context()))
+    return mark_safe(html)  # our own template's output, escaped when it was rendered
+
+
 @page_cache.list_page
 def home(request):
     live, page = _public_list(
         "home", events.HOME_STREAM, selectors.question_list_base, request.GET.get("before")
     )
     featured = ""
-    if page.is_first:  # the same HTML for everyone: kept rendered (unpickling and rendering it cost ~1 ms)
-        featured = page_cache.remember(
+    if page.is_first:  # the same HTML for everyone (unpickling and rendering it cost ~1 ms)
+        featured = _kept_rendered(
             "featured-html",
             [page_cache.LISTS],
-            lambda: render_to_string(
-                "forum/_featured_answers.html", {"featured_answers": selectors.home_featured_answers()}
-            ),
+            "forum/_featured_answers.html",
+            lambda: {"featured_answers": selectors.home_featured_answers()},
         )
     return render(
         request,
@@ -51,7 +57,7 @@ def home(request):
         {
             "page": page,
             "own_pending": selectors.own_pending_questions(request.user) if page.is_first else [],
-            "featured_html": mark_safe(featured),
+            "featured_html": featured,
             "categories": Category.objects.all(),
             **live,
         },
@@ -142,13 +148,11 @@ def question_detail(request, pk, slug=None):
     can_answer = question.status == Status.APPROVED
     related_html = ""
     if question.is_public:  # the same for every viewer: kept rendered until the question's page changes
-        scope = page_cache.question_scope(question.pk)
-        related_html = page_cache.remember(
+        related_html = _kept_rendered(
             f"related-html:{pk}",
-            [scope],
-            lambda: render_to_string(
-                "forum/_related.html", {"related": selectors.related_questions(question)}
-            ),
+            [page_cache.question_scope(question.pk)],
+            "forum/_related.html",
+            lambda: {"related": selectors.related_questions(question)},
         )
     return render(
         request,
@@ -158,7 +162,7 @@ def question_detail(request, pk, slug=None):
             "answers": answers,
             "answers_html": answers_html,
             "featured_answer": featured_answer,
-            "related_html": mark_safe(related_html),
+            "related_html": related_html,
             "answer_form": AnswerForm() if can_answer else None,
             "reject_form": RejectForm(),
             **live,
