@@ -7,6 +7,18 @@ from . import pii
 from .models import Flag, Sanction
 
 
+class ClickedButton(forms.Widget):
+    """A value sent only by the submit button the person clicks (the buttons themselves are in the page).
+
+    It renders no input: a hidden input of the same name after the buttons would be sent too, and Django
+    reads the last value of a name, so its empty value would replace the button's choice."""
+
+    is_hidden = True  # no label or row in forum/_form_fields.html
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return ""
+
+
 class PersonalDataCheckForm(forms.Form):
     """Before a post is saved: if its text holds phone numbers, email addresses, street addresses or record
     numbers, the form comes back with a warning and two buttons, "remove them for me" (each replaced by
@@ -16,7 +28,7 @@ class PersonalDataCheckForm(forms.Form):
     personal_data = forms.ChoiceField(
         choices=[("", "Check"), ("remove", "Remove them"), ("keep", "Post anyway")],
         required=False,
-        widget=forms.HiddenInput,
+        widget=ClickedButton,  # the buttons of forum/_personal_data_warning.html
     )
 
     def clean(self):

@@ -1,13 +1,14 @@
 """Personal data in posts: detection (with false-positive checks), the warning, removal, moderators' note."""
 
 import io
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 
 from forum import pii
 from forum.models import Answer, Question, Status
-from tests.factories import QuestionFactory, category
+from tests.factories import AnswerFactory, QuestionFactory, category
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +177,47 @@ def test_avatar_is_validated_by_content_not_by_name(member_client, member, setti
     assert response.status_code in (200, 400)
     member.refresh_from_db()
     assert not member.avatar
+
+
+class _FormControls(HTMLParser):
+    """For each <form> of a page: the names of its submit buttons and of its other controls."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[set, list]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append((set(), []))
+        elif self.forms and attrs.get("name") and tag in ("input", "button", "select", "textarea"):
+            buttons, others = self.forms[-1]
+            is_button = tag == "button" and attrs.get("type", "submit") == "submit"
+            (buttons.add if is_button else others.append)(attrs["name"])
+
+
+def _names_shared_with_a_submit_button(html: str) -> list[str]:
+    parser = _FormControls()
+    parser.feed(html)
+    return [name for buttons, others in parser.forms for name in others if name in buttons]
+
+
+def test_no_posting_form_carries_another_input_named_like_its_warning_buttons(member_client, member):
+    """The browser sends the clicked button's value and any other control of the same name; the last wins."""
+    question = QuestionFactory(author=member)
+    answer = AnswerFactory(author=member, question=question)
+    pages = [
+        member_client.post(reverse("forum:ask"), ask_data()),
+        member_client.post(
+            reverse("forum:answer_create", args=[QuestionFactory().pk]),
+            {"body": "Call the clinic on 555-123-4567 for tips.", "accept_terms": "on"},
+        ),
+        member_client.post(reverse("forum:question_edit", args=[question.pk]), ask_data()),
+        member_client.post(
+            reverse("forum:answer_edit", args=[answer.pk]), {"body": "Call the clinic on 555-123-4567."}
+        ),
+    ]
+    for response in pages:
+        html = response.content.decode()
+        assert "Personal details in your post" in html
+        assert _names_shared_with_a_submit_button(html) == []
