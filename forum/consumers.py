@@ -20,7 +20,9 @@ Events (server -> client) are {"stream", "seq", "event", "data", "html"?}, encod
 duplicate is skipped, a gap (pub/sub delivers at most once) is filled from the backlog. When the channel
 layer comes back after a Redis outage (community.channel_layer sends "live.resync"), every stream is
 refetched, because events published during the outage were lost. When a question stops being public
-("question.removed"), only moderators and the author keep following its stream.
+("question.removed"), only moderators and the author keep following its stream, and the author only while
+the visibility rule still lets them see it (not once it is deleted): the one rare event that reads the
+database on fan-out, and only for those few sockets.
 
 Malformed, binary or oversized messages are ignored with a log line; the consumer keeps serving.
 """
@@ -237,8 +239,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _relay(self, stream: str, seq: int, event: str, text: str) -> None:
         await self.send(text_data=text)
         self.streams[stream] = seq
-        if event == "question.removed" and stream.startswith("question.") and stream not in self.keepers:
+        if event == "question.removed" and stream.startswith("question.") and await self._loses(stream):
             await self._drop(stream)
+
+    async def _loses(self, stream: str) -> bool:
+        """After "question.removed": members drop the stream at once; its author and moderators ask the
+        visibility rule again (a hidden question stays theirs, a deleted one only the moderators')."""
+        if stream not in self.keepers:
+            return True
+        allowed, _ = await _authorise(self.scope.get("user"), stream)
+        return not allowed
 
     async def _refetch(self, stream: str, current: int | None, reason: str) -> None:
         self.streams[stream] = current

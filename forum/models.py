@@ -79,12 +79,15 @@ class PostQuerySet(models.QuerySet):
             return self
         public = self._public_filter()
         if user is not None and user.is_authenticated:
-            # Deleted content is gone for its author too; only moderators can still see (and restore) it.
-            return self.filter(public | (Q(author=user) & ~Q(status=Status.DELETED)))
+            return self.filter(public | self._own_filter(user))
         return self.filter(public)
 
     def _public_filter(self) -> Q:
         return Q(status=Status.APPROVED)
+
+    def _own_filter(self, user) -> Q:
+        # Deleted content is gone for its author too; only moderators can still see (and restore) it.
+        return Q(author=user) & ~Q(status=Status.DELETED)
 
     def pending_for_review(self):
         # Crisis posts first (a person may be at risk), then oldest first.
@@ -94,6 +97,10 @@ class PostQuerySet(models.QuerySet):
 class AnswerQuerySet(PostQuerySet):
     def _public_filter(self) -> Q:
         return Q(status=Status.APPROVED, question__status=Status.APPROVED)
+
+    def _own_filter(self, user) -> Q:
+        # An answer goes with its question: once the question is deleted, its author's answers are gone too.
+        return super()._own_filter(user) & ~Q(question__status=Status.DELETED)
 
 
 class Post(models.Model):

@@ -197,7 +197,8 @@ def ask(request):
 
 @login_required
 def ask_done(request, pk):
-    question = get_object_or_404(Question, pk=pk, author=request.user)
+    # The author's own page, through the one visibility rule (a deleted question is gone for its author).
+    question = get_object_or_404(Question.objects.visible_to(request.user), pk=pk, author=request.user)
     return render(request, "forum/ask_done.html", {"question": question})
 
 

@@ -370,3 +370,105 @@ def test_asker_replying_on_their_anonymous_question_stays_anonymous(role):
         assert AUTHOR_NAME not in html
     profile = client_for(role, world).get(reverse("accounts:profile", args=[world.author.pk]))
     assert QUESTION_TITLE not in profile.content.decode()
+
+
+# --- Deleted: gone for everyone but moderators, its author included, on every path --------------------------
+
+
+@dataclass
+class DeletedWorld:
+    author: User
+    member: User
+    moderator: User
+    question: Question  # deleted, by `author`
+    answer_on_it: Answer  # approved, by `author`, on the deleted question
+    answer: Answer  # deleted, by `author`, on an approved question asked by `member`
+
+
+def make_deleted_world() -> DeletedWorld:
+    author = UserFactory(display_name=AUTHOR_NAME)
+    member = UserFactory()
+    question = QuestionFactory(author=author, title=QUESTION_TITLE, status=Status.DELETED)
+    answer_on_it = AnswerFactory(question=question, author=author, body=ANSWER_TEXT)
+    host = QuestionFactory(author=member, title="What helps with winter tiredness?")
+    answer = AnswerFactory(question=host, author=author, body=ANSWER_TEXT, status=Status.DELETED)
+    return DeletedWorld(author, member, make_moderator(), question, answer_on_it, answer)
+
+
+def _deleted_paths(w: DeletedWorld) -> dict:
+    """name: (method, url, data, what a moderator gets)"""
+    from forum.models import Notification
+
+    q, a, a_on_q = w.question.pk, w.answer.pk, w.answer_on_it.pk
+    edit_question = {"title": "An edited title about zebrafinch dreams", "body": "Edited body " * 3}
+    edited = {"body": "Edited: a calm bedtime ritual helped."}
+    vote, flag = {"value": "up"}, {"reason": "spam"}
+    notification = Notification.objects.create(
+        recipient=w.author,
+        kind="approved",
+        text="Your question was approved",
+        url=w.question.get_absolute_url(),
+    )
+    return {
+        "thanks page": ("get", reverse("forum:ask_done", args=[q]), None, 404),  # the author's page only
+        "question page": ("get", w.question.get_absolute_url(), None, 200),
+        "notification link": ("get", notification.url, None, 200),
+        "question edit page": ("get", reverse("forum:question_edit", args=[q]), None, 200),
+        "question edit": ("post", reverse("forum:question_edit", args=[q]), edit_question, None),
+        "answer the question": ("post", reverse("forum:answer_create", args=[q]), edited, None),
+        "vote on the question": ("post", reverse("forum:vote", args=["question", q]), vote, None),
+        "flag the question": ("post", reverse("forum:flag", args=["question", q]), flag, None),
+        "answer edit page": ("get", reverse("forum:answer_edit", args=[a]), None, 200),
+        "answer edit": ("post", reverse("forum:answer_edit", args=[a]), edited, None),
+        "vote on the answer": ("post", reverse("forum:vote", args=["answer", a]), vote, None),
+        "accept the answer": ("post", reverse("forum:accept", args=[a]), {}, None),
+        "flag the answer": ("post", reverse("forum:flag", args=["answer", a]), flag, None),
+        "edit page of an answer on it": ("get", reverse("forum:answer_edit", args=[a_on_q]), None, 200),
+        "edit an answer on it": ("post", reverse("forum:answer_edit", args=[a_on_q]), edited, None),
+        "vote on an answer on it": ("post", reverse("forum:vote", args=["answer", a_on_q]), vote, None),
+        "flag an answer on it": ("post", reverse("forum:flag", args=["answer", a_on_q]), flag, None),
+    }
+
+
+DELETED_PATHS = [
+    "thanks page", "question page", "notification link", "question edit page", "question edit",
+    "answer the question", "vote on the question", "flag the question", "answer edit page", "answer edit",
+    "vote on the answer", "accept the answer", "flag the answer", "edit page of an answer on it",
+    "edit an answer on it", "vote on an answer on it", "flag an answer on it",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", DELETED_PATHS)
+@pytest.mark.parametrize("role", ["author", "member"])
+def test_deleted_content_is_gone_for_everyone_but_moderators_on_every_path(role, path):
+    from forum.models import Flag, Vote
+
+    world = make_deleted_world()
+    method, url, data, _ = _deleted_paths(world)[path]
+    client = Client()
+    client.force_login(getattr(world, role))
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code == 404
+    assert QUESTION_TITLE not in response.content.decode()
+    assert ANSWER_TEXT not in response.content.decode()
+    world.question.refresh_from_db()
+    world.answer.refresh_from_db()
+    world.answer_on_it.refresh_from_db()
+    assert world.question.title == QUESTION_TITLE
+    assert world.answer.body == world.answer_on_it.body == ANSWER_TEXT
+    assert not Vote.objects.exists()
+    assert not Flag.objects.exists()
+    assert Answer.objects.count() == 2
+
+
+# What a moderator opens (the thanks page is the author's own, so theirs is a 404 like anyone else's).
+MODERATOR_PAGES = [p for p in DELETED_PATHS if p.endswith("page") and p != "thanks page"] + [
+    "notification link"
+]
+
+
+@pytest.mark.parametrize("path", MODERATOR_PAGES)
+def test_moderators_still_see_deleted_content(path, moderator_client):
+    world = make_deleted_world()
+    _, url, _, for_moderators = _deleted_paths(world)[path]
+    assert moderator_client.get(url).status_code == for_moderators == 200

@@ -31,10 +31,12 @@ def _streams(people):
     approved = QuestionFactory(author=people["author"])
     pending = QuestionFactory(author=people["author"], status=Status.PENDING)
     hidden = QuestionFactory(author=people["author"], status=Status.HIDDEN)
+    deleted = QuestionFactory(author=people["author"], status=Status.DELETED)
     return {
         "approved question": f"question.{approved.pk}",
         "pending question": f"question.{pending.pk}",
         "hidden question": f"question.{hidden.pk}",
+        "deleted question": f"question.{deleted.pk}",
         "moderation": "moderation",
         "author's notifications": f"user.{people['author'].pk}",
         "home feed": "feed.home",
@@ -47,6 +49,7 @@ ALLOWED = {
     "approved question": {"anonymous", "member", "author", "moderator"},
     "pending question": {"author", "moderator"},
     "hidden question": {"author", "moderator"},
+    "deleted question": {"moderator"},  # gone for its author too
     "moderation": {"moderator"},
     "author's notifications": {"author"},
     "home feed": {"anonymous", "member", "author", "moderator"},
@@ -257,6 +260,28 @@ async def test_question_removed_drops_the_stream_for_members_but_not_the_author_
     for role, socket in sockets.items():
         got = [m for m in await drain(socket) if m.get("event") == "answer.updated"]
         assert bool(got) == (role in ("author", "moderator")), role
+        await socket.disconnect()
+
+
+async def test_question_deleted_drops_the_stream_for_its_author_too_but_not_for_moderators(people):
+    question = await run(QuestionFactory)(author=people["author"])
+    sockets = {}
+    for role in ("author", "moderator"):
+        sockets[role] = await open_socket(people[role])
+        await subscribe(sockets[role], f"question.{question.pk}")
+
+    await run(moderation.soft_delete)(moderator=people["moderator"], item=question, reason="Spam.")
+    for socket in sockets.values():
+        await receive_until(socket, "question.removed")
+    assert await receive(sockets["author"]) == {"unsubscribed": f"question.{question.pk}"}
+
+    answer = await run(AnswerFactory)(question=question)
+    from forum import live
+
+    await run(live.announce_updated)(answer)
+    for role, socket in sockets.items():
+        got = [m for m in await drain(socket) if m.get("event") == "answer.updated"]
+        assert bool(got) == (role == "moderator"), role
         await socket.disconnect()
 
 
