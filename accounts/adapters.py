@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+
+from community.redirects import is_safe_redirect
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,3 +12,7 @@ class AccountAdapter(DefaultAccountAdapter):
         import uuid
 
         user.username = f"m-{uuid.uuid4().hex[:16]}"
+
+    def is_safe_url(self, url):
+        # Login, logout, sign-up and MFA `next`s follow the site's one rule (community.redirects).
+        return is_safe_redirect(context.request, url)

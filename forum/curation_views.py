@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
+
+from community.redirects import safe_next
 
 from . import curation, selectors, voting
 from .models import Answer, Question
@@ -23,16 +24,6 @@ def _anchor(item) -> str:
     if isinstance(item, Question):
         return f"{item.get_absolute_url()}#question-{item.pk}"
     return item.get_absolute_url()
-
-
-def _back(request, fallback: str) -> str:
-    """Where to return after a plain form POST: the page's `next` if it is ours, else the post's anchor."""
-    wanted = request.POST.get("next", "")
-    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return fallback
 
 
 def _to_login(request, back: str):
@@ -64,7 +55,7 @@ def vote(request, kind, pk):
         raise Http404
     related = ("question",) if kind == "answer" else ()
     item = get_object_or_404(model.objects.visible_to(request.user).select_related(*related), pk=pk)
-    back = _back(request, _anchor(item))
+    back = safe_next(request, _anchor(item))
     if not request.user.is_authenticated:
         return _to_login(request, back)
     value = voting.VALUES.get(request.POST.get("value", ""))
@@ -92,7 +83,7 @@ def _answer_for_action(request, pk) -> Answer:
 def accept(request, pk):
     """The asker accepts an answer (or, with `undo`, withdraws the acceptance)."""
     answer = _answer_for_action(request, pk)
-    back = _back(request, answer.get_absolute_url())
+    back = safe_next(request, answer.get_absolute_url())
     if not request.user.is_authenticated:
         return _to_login(request, back)
     try:
@@ -119,7 +110,7 @@ def accept(request, pk):
 def feature(request, pk):
     """A moderator features an expert answer (or, with `undo`, unfeatures it)."""
     answer = _answer_for_action(request, pk)
-    back = _back(request, answer.get_absolute_url())
+    back = safe_next(request, answer.get_absolute_url())
     if not request.user.is_authenticated:
         return _to_login(request, back)
     try:

@@ -12,6 +12,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
+from community.redirects import safe_next
+
 from . import answer_block, events, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
 from .models import Answer, AuditEntry, Category, Question, Status, is_moderator
@@ -353,7 +355,7 @@ def moderation_decide(request, kind, pk):
     if request.htmx:
         return render(request, "forum/_decided.html", {"message": message, "level": level}, status=status)
     messages.add_message(request, level, message)
-    return redirect(request.POST.get("next") or reverse("forum:moderation_queue"))
+    return redirect(safe_next(request, reverse("forum:moderation_queue")))
 
 
 @moderator_required

@@ -9,7 +9,14 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.models import Question
-from tests.factories import QuestionFactory, UserFactory, category, make_expert, make_moderator
+from tests.factories import (
+    AnswerFactory,
+    QuestionFactory,
+    UserFactory,
+    category,
+    make_expert,
+    make_moderator,
+)
 from tests.safety.xss import xss_world
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +245,78 @@ def test_xss_through_the_forms_is_stored_escaped(member_client, member):
     profile = member_client.get(reverse("accounts:profile", args=[member.pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in profile
     assert_harmless(profile)
+
+
+# --- Redirects: a `next` from the request never leaves the site ------------------------------------------------
+
+EVIL_NEXTS = [
+    "https://evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "https:evil.example",
+    "\\\\evil.example",
+]
+GOOD_NEXT = "/search/?q=sleep"
+
+
+def _next_endpoints() -> dict:
+    """Every endpoint that takes a `next`: name -> (the person acting, url, the rest of the form)."""
+    asker, member, moderator = UserFactory(), UserFactory(), make_moderator()
+    question = QuestionFactory(author=asker, category=category("mental-health"))
+    answer = AnswerFactory(question=question, author=make_expert("mental-health"))
+    pending = QuestionFactory(status="pending")
+    login_as = UserFactory()
+    return {
+        "moderation decision": (
+            moderator,
+            reverse("forum:moderation_decide", args=["question", pending.pk]),
+            {"decision": "approve"},
+        ),
+        "vote": (member, reverse("forum:vote", args=["question", question.pk]), {"value": "up"}),
+        "accept": (asker, reverse("forum:accept", args=[answer.pk]), {}),
+        "feature": (moderator, reverse("forum:feature", args=[answer.pk]), {}),
+        "log in": (
+            None,
+            reverse("account_login"),
+            {"login": login_as.email, "password": "correct horse battery"},
+        ),
+        "log out": (member, reverse("account_logout"), {}),
+    }
+
+
+ENDPOINTS_TAKING_NEXT = ["moderation decision", "vote", "accept", "feature", "log in", "log out"]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS_TAKING_NEXT)
+@pytest.mark.parametrize("wanted", [*EVIL_NEXTS, GOOD_NEXT])
+def test_a_next_taken_from_the_request_never_leaves_the_site(endpoint, wanted):
+    person, url, data = _next_endpoints()[endpoint]
+    client = Client()
+    if person is not None:
+        client.force_login(person)
+    response = client.post(url, {**data, "next": wanted})
+    assert response.status_code == 302
+    location = response["Location"]
+    if wanted == GOOD_NEXT:
+        assert location == GOOD_NEXT
+    else:
+        assert "evil" not in location
+        assert location.startswith("/") and not location.startswith(("//", "/\\"))
+
+
+@pytest.mark.parametrize(
+    ("url", "secure", "safe"),
+    [
+        ("/q/1/#answer-2", False, True),
+        ("http://testserver/q/1/", False, True),
+        ("http://testserver/q/1/", True, False),  # an https page never sends a person back over http
+        ("https://testserver/q/1/", True, True),
+        ("forum:home", False, False),  # redirect() would read it as a view name
+        ("", False, False),
+    ],
+)
+def test_safe_redirect_keeps_the_host_and_the_scheme(rf, url, secure, safe):
+    from community.redirects import is_safe_redirect
+
+    request = rf.get("/", secure=secure)
+    assert is_safe_redirect(request, url) is safe
