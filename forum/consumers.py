@@ -24,7 +24,10 @@ refetched, because events published during the outage were lost. When a question
 the visibility rule still lets them see it (not once it is deleted): the one rare event that reads the
 database on fan-out, and only for those few sockets.
 
-Malformed, binary or oversized messages are ignored with a log line; the consumer keeps serving.
+Anything else is ignored with a log line that holds none of its content, and the consumer keeps serving:
+binary or oversized frames (capped before parsing), text that is not UTF-8, JSON nested deeper than the
+protocol's two levels (checked before parsing: the parser recurses), anything but an object, unknown kinds
+or keys, and values of the wrong type or out of range.
 """
 
 import json
@@ -45,7 +48,13 @@ from .vote_queue import get_queue
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4096
+MAX_DEPTH = 2  # {"subscribe": [...], "since": {...}} and {"vote": {...}} nest two deep
 MAX_STREAMS = 20
+MAX_SAFE_INT = 2**53  # sequences and refs stay exact in the browser's numbers
+MAX_ID = 2**63 - 1  # BigAutoField
+SUBSCRIBE_KEYS = {"subscribe", "since"}
+VOTE_KEYS = {"vote", "ref"}
+BALLOT_KEYS = {"kind", "id", "value"}
 STREAM_RE = re.compile(
     r"^(feed\.home|feed\.category\.[\w-]{1,60}|feed\.tag\.[\w-]{1,60}|question\.\d{1,12}|moderation|user\.\d{1,12})$"
 )
@@ -73,9 +82,66 @@ def _authorise(user, stream: str) -> tuple[bool, bool]:
     return True, False  # feeds carry approved content only
 
 
-def _valid_since(value) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**53:
-        return value
+def _is_int(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _nests_too_deep(text: str) -> bool:
+    """Whether the JSON in `text` nests deeper than MAX_DEPTH (brackets inside strings do not count), read
+    without parsing: Python's parser recurses, and 4 KB of "[[[[..." exhaust its stack."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False  # too few brackets to nest deeper (a vote, the frequent message, has two)
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _unreadable(text_data: str | None, bytes_data: bytes | None) -> str:
+    """Why a frame is refused before it is parsed (the size is capped first), or "" to parse it."""
+    if bytes_data is not None or text_data is None:
+        return "binary"
+    if len(text_data) > MAX_MESSAGE_BYTES:  # cheap first: a character is at least one byte
+        return "oversized"
+    try:
+        if len(text_data.encode()) > MAX_MESSAGE_BYTES:
+            return "oversized"
+    except UnicodeEncodeError:  # a lone surrogate: not UTF-8 text
+        return "not UTF-8"
+    if _nests_too_deep(text_data):
+        return "nested too deep"
+    return ""
+
+
+def _read(text_data: str | None, bytes_data: bytes | None) -> dict | None:
+    """The client's message as a JSON object, or None, with a log line that holds none of its content
+    (it may be health data): binary, oversized, not UTF-8, nested too deep, not JSON, not an object."""
+    reason = _unreadable(text_data, bytes_data)
+    if not reason:
+        try:
+            message = json.loads(text_data)
+        except ValueError:  # also integers of more digits than Python converts
+            reason = "not JSON"
+        else:
+            if isinstance(message, dict):
+                return message
+            reason = "not a JSON object"
+    log.info("Ignored a WebSocket message: %s.", reason)
     return None
 
 
@@ -117,23 +183,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- Client messages -----------------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
-        if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
-            log.info("Ignored a binary or oversized WebSocket message.")
+        message = _read(text_data, bytes_data)
+        if message is None:
             return
-        try:
-            message = json.loads(text_data)
-        except ValueError:
-            log.info("Ignored a malformed WebSocket message.")
-            return
-        if isinstance(message, dict) and "vote" in message:
+        if "vote" in message:
             await self._vote(message)
-            return
-        try:
-            wanted = message["subscribe"]
-            since = message.get("since") or {}
-            if not isinstance(wanted, list) or not isinstance(since, dict):
-                raise TypeError
-        except (ValueError, KeyError, TypeError, AttributeError):
+        elif "subscribe" in message:
+            await self._subscribe(message)
+        else:
+            log.info("Ignored a WebSocket message of no known kind.")
+
+    async def _subscribe(self, message: dict) -> None:
+        wanted, since = message["subscribe"], message.get("since") or {}
+        if (
+            not message.keys() <= SUBSCRIBE_KEYS
+            or not isinstance(wanted, list)
+            or not isinstance(since, dict)
+            or not all(_is_int(seq, 0, MAX_SAFE_INT) for seq in since.values())
+        ):
             log.info("Ignored a malformed WebSocket message.")
             return
         user = self.scope.get("user")
@@ -150,22 +217,28 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 continue
             try:
                 await self.channel_layer.group_add(events.group_name(stream), self.channel_name)
-                await self._start(stream, _valid_since(since.get(stream)), keeps)
+                await self._start(stream, since.get(stream), keeps)
             except OUTAGE_ERRORS as exc:
                 redis_health.report_down("websocket", exc)
                 await self.close(code=TRY_AGAIN_LATER)
                 return
 
     async def _vote(self, message: dict) -> None:
-        ballot, ref = message.get("vote"), message.get("ref")
-        ref = ref if isinstance(ref, int) and not isinstance(ref, bool) else None
-        try:
-            kind, pk, value = ballot["kind"], ballot["id"], voting.VALUES[ballot["value"]]
-            if kind not in voting.VOTABLE or not isinstance(pk, int) or isinstance(pk, bool) or pk <= 0:
-                raise ValueError
-        except (KeyError, TypeError, ValueError):
+        ballot, ref = message["vote"], message.get("ref")
+        if (
+            not message.keys() <= VOTE_KEYS
+            or not (ref is None or _is_int(ref, 0, MAX_SAFE_INT))
+            or not isinstance(ballot, dict)
+            or ballot.keys() != BALLOT_KEYS
+            or not isinstance(ballot["kind"], str)
+            or ballot["kind"] not in voting.VOTABLE
+            or not _is_int(ballot["id"], 1, MAX_ID)
+            or not isinstance(ballot["value"], str)
+            or ballot["value"] not in voting.VALUES
+        ):
             log.info("Ignored a malformed vote message.")
             return
+        kind, pk, value = ballot["kind"], ballot["id"], voting.VALUES[ballot["value"]]
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.send_json(
