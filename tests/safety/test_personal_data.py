@@ -221,3 +221,27 @@ def test_no_posting_form_carries_another_input_named_like_its_warning_buttons(me
         html = response.content.decode()
         assert "Personal details in your post" in html
         assert _names_shared_with_a_submit_button(html) == []
+
+
+def test_no_form_on_pages_with_named_submit_buttons_shadows_them(member_client, member, moderator_client):
+    """The same pattern elsewhere: the moderation queue, flagged content, an appeal and a question page."""
+    from forum import appeals, flags
+    from forum.models import AuditEntry
+
+    question = QuestionFactory()
+    AnswerFactory(question=question)
+    QuestionFactory(status=Status.PENDING)
+    flags.flag(flagger=member, item=QuestionFactory(), reason="spam")
+    entry = AuditEntry.objects.create(action="warn", subject=member, reason="Be kind.")
+    appeal = appeals.open_appeal(member=member, entry=entry, body="Please reconsider.")
+    pages = [
+        moderator_client.get(reverse("forum:moderation_queue")),
+        moderator_client.get(reverse("forum:flagged")),
+        moderator_client.get(appeal.get_absolute_url()),
+        member_client.get(appeal.get_absolute_url()),
+        moderator_client.get(question.get_absolute_url()),
+        member_client.get(question.get_absolute_url()),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert _names_shared_with_a_submit_button(response.content.decode()) == []
