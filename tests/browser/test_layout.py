@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from forum import audit
 from tests.browser.helpers import community
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -128,3 +129,28 @@ def test_moderators_header_is_one_row_at_1280px_even_with_a_long_name(login):
     tops = page.locator(".header-row").locator("a, input, button").evaluate_all(middles)
     assert max(tops) - min(tops) <= 4, tops
     expect(page.get_by_role("link", name="Morgan Featherstonehaugh-Smythe")).to_be_visible()
+
+
+def test_audit_log_reads_as_cards_on_a_390px_phone_without_sideways_scrolling(login):
+    c = community()
+    audit.record(
+        actor=c.moderator,
+        action="expert_approve",
+        target=c.expert,
+        subject=c.expert,
+        reason="Checked the licence with the registry; the institution confirmed the appointment by phone.",
+    )
+    page = login(c.moderator, width=390, height=844)
+    page.goto(reverse("forum:audit_log"))
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    row = page.locator(".audit-table tbody tr").first
+    assert row.evaluate("e => e.getBoundingClientRect().right <= document.documentElement.clientWidth")
+    expect(row.get_by_role("link", name="Expert approved")).to_be_visible()
+    # Each line says what it is (the column headings are not on screen).
+    assert row.locator("td[data-label=Reason]").evaluate("e => getComputedStyle(e, '::before').content") == (
+        '"Reason"'
+    )
+    page.get_by_label("Action").select_option(label="Expert approved")
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(r"action=expert_approve"))
+    expect(page.locator(".audit-table tbody tr")).to_have_count(1)
