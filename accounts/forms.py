@@ -28,11 +28,27 @@ class ProfileForm(forms.ModelForm):
         help_text="JPEG, PNG or WebP, up to 2 MB. Location data in the photo is removed.",
     )
     remove_avatar = forms.BooleanField(label="Remove my photo", required=False)
+    country = forms.ChoiceField(
+        label="Your country",
+        required=False,
+        help_text="Private. It chooses the crisis lines we show you if you ever need them.",
+    )
 
     class Meta:
         model = User
-        fields = ["display_name", "location", "show_location", "bio"]
+        fields = ["display_name", "location", "show_location", "bio", "country"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, browser_country: str = "", **kwargs):
+        from forum.crisis import OTHER_COUNTRY, country_choices
+
+        super().__init__(*args, **kwargs)
+        choices = country_choices()
+        names = dict(choices)
+        unset = "Not set: from your browser's language"
+        if browser_country:
+            unset += f" ({names.get(browser_country, names[OTHER_COUNTRY])})"
+        self.fields["country"].choices = [("", unset), *choices]
 
     def clean_avatar_upload(self):
         upload = self.cleaned_data.get("avatar_upload")

@@ -54,6 +54,7 @@ def export_data(user: User) -> dict:
             "location": user.location,
             "show_location": user.show_location,
             "bio": user.bio,
+            "country": user.country,
             "has_photo": bool(user.avatar),
             "reputation": user.reputation,
             "date_joined": _iso(user.date_joined),
@@ -205,7 +206,7 @@ def delete_account(*, user: User, password: str) -> User:
     user.email = ""
     user.first_name = user.last_name = ""
     user.display_name = ""
-    user.location, user.show_location, user.bio = "", False, ""
+    user.location, user.show_location, user.bio, user.country = "", False, "", ""
     user.avatar, user.avatar_small = "", ""
     user.is_deleted, user.is_active, user.is_staff, user.is_superuser = True, False, False, False
     user.set_unusable_password()  # also invalidates every session's auth hash

@@ -2,9 +2,10 @@
 accounts.badges (award_badges_for) and reputation in accounts.reputation."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from forum import page_cache
+from forum import crisis, page_cache
 
 from .avatars import square_sizes, validate_avatar
 from .models import User
@@ -19,10 +20,15 @@ def set_display_name(*, user: User, display_name: str) -> User:
 
 @transaction.atomic
 def update_profile(
-    *, user: User, display_name, location, show_location, bio, avatar=None, remove_avatar=False
+    *, user: User, display_name, location, show_location, bio, avatar=None, remove_avatar=False, country=None
 ):
     """A member edits their public profile. A new photo is validated by content, stripped of metadata
-    and stored at each of AVATAR_SIZES; the old files are removed after the save commits."""
+    and stored at each of AVATAR_SIZES; the old files are removed after the save commits. `country` (kept
+    when None; "" for "from my browser") must be one with crisis lines or forum.crisis.OTHER_COUNTRY."""
+    if country is not None:
+        if country and country not in dict(crisis.country_choices()):
+            raise ValidationError({"country": "Choose a country from the list."})
+        user.country = country
     old_files = [f for f in (user.avatar, user.avatar_small) if f] if (avatar or remove_avatar) else []
     user.display_name = display_name.strip()
     user.location = location.strip()

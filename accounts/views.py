@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
+from forum import crisis
+
 from . import selectors
 from .forms import ProfileForm
 from .models import User
@@ -38,7 +40,12 @@ def profile(request, pk):
 @login_required
 def profile_edit(request):
     # A copy, so a refused form does not change the signed-in member shown in the header.
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=copy.copy(request.user))
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=copy.copy(request.user),
+        browser_country=crisis.country_from_languages(request.META.get("HTTP_ACCEPT_LANGUAGE", "")),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -50,6 +57,7 @@ def profile_edit(request):
                 bio=data["bio"],
                 avatar=data.get("avatar_upload"),
                 remove_avatar=data.get("remove_avatar"),
+                country=data["country"],
             )
         except ValidationError as error:
             form.add_error(None, error)

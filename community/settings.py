@@ -320,26 +320,55 @@ FORUM_RATE_LIMITS = {"question": "20/h", "answer": "40/h", "vote": "200/h", "fla
 FORUM_NEW_MEMBER_RATE_LIMITS = {"question": "5/h", "answer": "10/h", "vote": "60/h", "flag": "10/d"}
 # A new member's post with this many links or more goes to the queue with a note for moderators.
 FORUM_SPAM_MAX_LINKS = int(os.environ.get("FORUM_SPAM_MAX_LINKS", "3"))
-# Crisis resources shown when a post mentions suicide or self-harm, per locale; CRISIS_LOCALE picks the
-# site's default (the phrase list itself is data: forum.CrisisPhrase, editable in the admin).
-CRISIS_LOCALE = os.environ.get("CRISIS_LOCALE", "en-us").lower()
+# Crisis resources shown when a post mentions suicide or self-harm, per country (ISO 3166 code): the
+# member's chosen country (their profile), else the region of their browser's language (en-GB: GB), else
+# CRISIS_COUNTRY. A country without an entry gets the international list, "INTL". (The phrase list itself
+# is data: forum.CrisisPhrase, editable in the admin.) `tel`/`sms` are dialled, `*_shown` as written.
+CRISIS_COUNTRY = os.environ.get("CRISIS_COUNTRY", "US").upper()
 CRISIS_RESOURCES = {
-    "en-us": [
+    "US": {"name": "United States", "lines": [
         {"name": "988 Suicide & Crisis Lifeline", "how": "Call or text 988, any time, free.",
          "tel": "988", "sms": "988", "url": "https://988lifeline.org"},
-    ],
-    "en-ca": [
+        {"name": "Emergency services", "how": "Call 911 if you are in immediate danger.", "tel": "911"},
+    ]},
+    "GB": {"name": "United Kingdom", "lines": [
+        {"name": "Samaritans", "how": "Call 116 123, any time, free.", "tel": "116123", "tel_shown": "116 123",
+         "url": "https://www.samaritans.org"},
+        {"name": "NHS 111", "how": "Call 111 and choose the mental health option for urgent help.", "tel": "111"},
+        {"name": "Emergency services", "how": "Call 999 if you are in immediate danger.", "tel": "999"},
+    ]},
+    "IE": {"name": "Ireland", "lines": [
+        {"name": "Samaritans Ireland", "how": "Call 116 123, any time, free.", "tel": "116123", "tel_shown": "116 123",
+         "url": "https://www.samaritans.org/ireland"},
+        {"name": "Text About It", "how": "Text HELLO to 50808, any time, free.", "sms": "50808"},
+        {"name": "Emergency services", "how": "Call 112 or 999 if you are in immediate danger.", "tel": "112"},
+    ]},
+    "CA": {"name": "Canada", "lines": [
         {"name": "9-8-8 Suicide Crisis Helpline", "how": "Call or text 988, any time, free.",
          "tel": "988", "sms": "988", "url": "https://988.ca"},
-    ],
-    "en-gb": [
-        {"name": "Samaritans", "how": "Call 116 123, any time, free.", "tel": "116123",
-         "url": "https://www.samaritans.org"},
-    ],
-    "en-au": [
+        {"name": "Emergency services", "how": "Call 911 if you are in immediate danger.", "tel": "911"},
+    ]},
+    "AU": {"name": "Australia", "lines": [
         {"name": "Lifeline Australia", "how": "Call 13 11 14 or text 0477 13 11 14, any time.",
-         "tel": "131114", "sms": "0477131114", "url": "https://www.lifeline.org.au"},
-    ],
+         "tel": "131114", "tel_shown": "13 11 14", "sms": "0477131114", "sms_shown": "0477 13 11 14", "url": "https://www.lifeline.org.au"},
+        {"name": "Emergency services", "how": "Call 000 if you are in immediate danger.", "tel": "000"},
+    ]},
+    "NZ": {"name": "New Zealand", "lines": [
+        {"name": "1737, Need to talk?", "how": "Call or text 1737, any time, free.", "tel": "1737",
+         "sms": "1737", "url": "https://1737.org.nz"},
+        {"name": "Lifeline Aotearoa", "how": "Call 0800 543 354, any time, free.", "tel": "0800543354",
+         "tel_shown": "0800 543 354"},
+        {"name": "Emergency services", "how": "Call 111 if you are in immediate danger.", "tel": "111"},
+    ]},
+    "IN": {"name": "India", "lines": [
+        {"name": "Tele-MANAS", "how": "Call 14416, any time, free.", "tel": "14416",
+         "url": "https://telemanas.mohfw.gov.in"},
+        {"name": "Emergency services", "how": "Call 112 if you are in immediate danger.", "tel": "112"},
+    ]},
+    "INTL": {"name": "Another country", "lines": [
+        {"name": "Find a Helpline", "how": "Free, confidential helplines in your country, found by where you are.",
+         "url": "https://findahelpline.com"},
+    ]},
 }  # fmt: skip
 # Moderators and experts must have a TOTP authenticator (allauth.mfa) before they use their powers.
 REQUIRE_MFA_FOR_POWERS = env_bool("REQUIRE_MFA_FOR_POWERS", True)

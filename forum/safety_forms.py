@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import pii
-from .models import Flag, Sanction
+from .models import AuditEntry, Flag, Sanction
 
 
 class ClickedButton(forms.Widget):
@@ -96,3 +96,33 @@ class AppealForm(forms.Form):
     body = forms.CharField(
         label="Your message to the moderators", max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters (GET). Each is optional and they combine; a bad one is reported, the rest apply."""
+
+    action = forms.ChoiceField(choices=[("", "Any action"), *AuditEntry.Action.choices], required=False)
+    moderator = forms.ModelChoiceField(queryset=None, required=False, empty_label="Anyone", label="Done by")
+    member = forms.CharField(max_length=60, required=False, label="Member", help_text="Part of their name.")
+    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import moderators
+
+        super().__init__(*args, **kwargs)
+        self.fields["moderator"].queryset = moderators()
+        self.fields["moderator"].label_from_instance = lambda user: user.public_name
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+    def filters(self) -> dict:
+        """The filters that are valid (all of them when the form is), for forum.selectors.audit_entries."""
+        self.is_valid()
+        names = ("action", "moderator", "member", "since", "until")
+        return {name: self.cleaned_data[name] for name in names if self.cleaned_data.get(name)}

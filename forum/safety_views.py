@@ -295,7 +295,7 @@ def notices(request):
         a.entry_id: a for a in Appeal.objects.filter(member=request.user, state=Appeal.State.OPEN)
     }
     for entry in entries:
-        entry.label = NOTICE_LABELS.get(entry.action, entry.action.replace("_", " ").capitalize())
+        entry.label = NOTICE_LABELS.get(entry.action, entry.get_action_display())
         entry.appealable = entry.action not in NOT_APPEALABLE
         entry.open_appeal = open_by_entry.get(entry.pk)
     return render(

@@ -20,9 +20,9 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import ExpertCredential
+from accounts.models import ExpertCredential, User
 
-from .models import Answer, Category, Question, Status, Vote, is_moderator
+from .models import Answer, AuditEntry, Category, Question, Status, Vote, is_moderator
 
 LIST_FIELDS_RELATED = ("author", "category")
 
@@ -399,3 +399,43 @@ def awaiting_expert(expert_user):
     return question_list_base().filter(
         for_experts__in=credential.specialties.values("pk"), expert_answer_count=0
     )
+
+
+# --- The audit log --------------------------------------------------------------------------------------
+
+
+def moderators():
+    """Active members with moderator powers (superusers, or forum.moderate through a group or directly)."""
+    moderate = {"codename": "moderate", "content_type__app_label": "forum"}
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(**{f"groups__permissions__{k}": v for k, v in moderate.items()})
+            | Q(**{f"user_permissions__{k}": v for k, v in moderate.items()})
+        )
+        .distinct()
+        .order_by("display_name", "pk")
+    )
+
+
+def audit_entries(*, action="", moderator=None, member="", since=None, until=None):
+    """Audit entries, newest first, narrowed by every filter given (they combine): the action, who acted,
+    the member concerned (part of their display name) and the days from `since` to `until` inclusive."""
+    entries = AuditEntry.objects.select_related("actor", "subject", "target_type")
+    if action:
+        entries = entries.filter(action=action)
+    if moderator is not None:
+        entries = entries.filter(actor=moderator)
+    if member:
+        entries = entries.filter(subject__display_name__icontains=member, subject__is_deleted=False)
+    if since:
+        entries = entries.filter(created_at__gte=_start_of(since))
+    if until:
+        entries = entries.filter(created_at__lt=_start_of(until + timedelta(days=1)))
+    return entries.order_by("-created_at", "-pk")
+
+
+def _start_of(day):
+    """Midnight at the start of `day` in the site's time zone."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))

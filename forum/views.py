@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,10 +17,13 @@ from community.redirects import safe_next
 
 from . import answer_block, events, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
-from .models import Answer, AuditEntry, Category, Question, Status, is_moderator
+from .models import Answer, Category, Question, Status, is_moderator
 from .permissions import moderator_required
 from .ratelimit import rate_limited
+from .safety_forms import AuditFilterForm
 from .sanctions import ensure_can_participate
+
+AUDIT_PAGE_SIZE = 50
 
 
 def _public_list(name: str, stream: str, questions, cursor: str | None):
@@ -360,11 +364,16 @@ def moderation_decide(request, kind, pk):
 
 @moderator_required
 def audit_log(request):
-    entries = AuditEntry.objects.select_related("actor", "subject", "target_type")
-    action = request.GET.get("action", "")
-    if action:
-        entries = entries.filter(action=action)
-    return render(request, "forum/audit_log.html", {"entries": entries[:200], "action": action})
+    form = AuditFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    page = Paginator(selectors.audit_entries(**filters), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "forum/audit_log.html",
+        {"form": form, "page": page, "filtered": bool(filters)},
+        status=status,
+    )
 
 
 # --- Static pages and operations --------------------------------------------------------------------------

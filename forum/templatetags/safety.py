@@ -15,8 +15,8 @@ _panel_ids = itertools.count(1)
 @register.inclusion_tag("forum/_crisis_panel.html", takes_context=True)
 def crisis_panel(context, show=False):
     request = context.get("request")
-    locale = getattr(request, "LANGUAGE_CODE", None) if request else None
-    return {"show": show, "resources": crisis.resources(locale), "panel_id": next(_panel_ids)}
+    country = crisis.country_for(request) if request is not None else ""
+    return {"show": show, "resources": crisis.resources(country), "panel_id": next(_panel_ids)}
 
 
 @register.simple_tag

@@ -104,3 +104,24 @@ def test_moderator_sees_the_urgent_item_arrive_without_reloading(login):
     item = mod_page.locator(f'[data-queue-item="question-{question.pk}"]')
     expect(item).to_be_visible()  # arrived live, no reload
     expect(item).to_contain_text("Urgent")
+
+
+def test_a_uk_member_sees_uk_crisis_lines_while_writing_and_after_submitting(login):
+    member = UserFactory(display_name="Alex", country="GB")
+    page = login(member)  # the browser says en-US: the member's own country wins
+    page.goto(reverse("forum:ask"))
+    panel = page.locator("[data-crisis-panel]")
+    page.get_by_label("Title").fill("I cannot cope anymore")
+    page.get_by_label("Details").fill("Some nights I want to end my life.")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("Samaritans")
+    expect(panel.get_by_role("link", name="Call 116 123")).to_have_attribute("href", "tel:116123")
+    expect(panel).not_to_contain_text("988")
+    page.get_by_label("Category").select_option(label="Mental Health")
+    page.get_by_label("I accept the community terms").check()
+    page.get_by_role("button", name="Submit your question").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you")
+    shown = page.locator("[data-crisis-panel]")
+    expect(shown).to_be_visible()
+    expect(shown).to_contain_text("Samaritans")
+    expect(shown.get_by_role("link", name="Call 999")).to_be_visible()

@@ -165,10 +165,10 @@ def test_ordinary_questions_send_no_urgent_event(member_client, monkeypatch):
     assert "queue.urgent" not in published
 
 
-def test_resources_are_configurable_per_locale(settings):
-    assert crisis.resources("en-gb")[0]["name"] == "Samaritans"
-    assert crisis.resources("xx-yy")[0]["tel"] == "988"
-    settings.CRISIS_LOCALE = "en-au"
+def test_resources_are_configurable_per_country(settings):
+    assert crisis.resources("GB")[0]["name"] == "Samaritans"
+    assert crisis.resources("ZZ")[0]["url"] == "https://findahelpline.com"  # no lines of its own
+    settings.CRISIS_COUNTRY = "AU"
     assert crisis.resources(None)[0]["name"] == "Lifeline Australia"
 
 
