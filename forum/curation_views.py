@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.permissions import acting_expert
+
 from . import curation, selectors, voting
 from .models import Answer, Question
 from .ratelimit import rate_limited
@@ -149,11 +151,12 @@ def expert_qa(request):
 @login_required
 def awaiting_expert(request):
     """For verified experts: questions addressed to their specialties that no expert has answered yet."""
-    if not request.user.active_expert:
+    expert = acting_expert(request.user)
+    if not expert:
         raise PermissionDenied("This list is for verified experts.")
     page = selectors.paginate_questions(selectors.awaiting_expert(request.user), request.GET.get("before"))
     return render(
         request,
         "forum/awaiting_expert.html",
-        {"page": page, "specialties": request.user.active_expert.specialties.all()},
+        {"page": page, "specialties": expert.specialties.all()},
     )
