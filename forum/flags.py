@@ -208,9 +208,9 @@ def flagged_items(limit: int = 100) -> list[FlaggedItem]:
         Flag.objects.filter(resolved_at__isnull=True)
         .select_related(
             "flagger",
-            "question__author",
+            "question__author__expert_credential",  # an urgent entry says whether it is an expert's
             "question__category",
-            "answer__author",
+            "answer__author__expert_credential",
             "answer__question__category",
         )
         .order_by("created_at")[: limit * 10]

@@ -295,3 +295,13 @@ def test_a_suspended_or_banned_member_sees_no_flag_buttons_and_cannot_flag(kind)
     refused = login(restricted).post(flag_url("answer", answer), {"reason": "spam"})
     assert refused.status_code == 403
     assert not Flag.objects.exists()
+
+
+def test_urgent_entries_cost_no_query_each(moderator_client, django_assert_max_num_queries):
+    for _ in range(4):
+        answer = AnswerFactory(author=make_expert())
+        for _ in range(3):
+            Flag.objects.create(flagger=UserFactory(), answer=answer, reason="harmful")
+    with django_assert_max_num_queries(12):
+        response = moderator_client.get(reverse("forum:flagged"))
+    assert response.content.decode().count("data-urgent") == 4
