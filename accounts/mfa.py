@@ -1,10 +1,18 @@
 """Two-factor authentication before powers: a moderator or a verified expert must have an active TOTP
-authenticator (allauth.mfa) before reaching moderation pages and actions, the admin, or expert-only pages.
+authenticator (allauth.mfa) before using any of their powers. Switch: REQUIRE_MFA_FOR_POWERS (default True).
 
-A view counts as "using powers" when it is marked by `uses_powers` (forum.permissions.moderator_required
-and accounts.permissions.verifier_required mark theirs), when its URL name is in POWER_VIEW_NAMES, or when it
-belongs to the admin site. Without TOTP, a GET is redirected to allauth's setup page (mfa_activate_totp,
-with a message); any other method gets 403. Switch: REQUIRE_MFA_FOR_POWERS (default True).
+`powers_unlocked(user)` is the one check. Every function that grants a power asks it: "is acting as a
+moderator" (forum.models.is_moderator), may feature answers (forum.curation.can_feature), may verify
+experts (accounts.permissions.can_verify_experts), is acting as an expert
+(accounts.permissions.acting_expert). Views, services, admin actions and the WebSocket consumer all go
+through those, so a moderator or expert without TOTP is a member everywhere: pages, form posts, htmx
+endpoints, edits of other people's posts, appeals, socket streams.
+
+On top of that, this middleware offers the setup: a view counts as "using powers" when it is marked by
+`uses_powers` (forum.permissions.moderator_required and accounts.permissions.verifier_required mark
+theirs), when its URL name is in POWER_VIEW_NAMES, or when it belongs to the admin site. For someone who
+holds powers without TOTP, a GET there is redirected to allauth's setup page (mfa_activate_totp, with a
+message); any other method gets 403. The header links to the setup page too (forum.context_processors).
 """
 
 from urllib.parse import urlencode
@@ -36,6 +44,25 @@ def has_totp(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def powers_unlocked(user) -> bool:
+    """May `user` use the powers they hold? Yes when REQUIRE_MFA_FOR_POWERS is off or they have a TOTP
+    authenticator. Read once per user object (a request, a socket)."""
+    if not settings.REQUIRE_MFA_FOR_POWERS:
+        return True
+    if not (user and user.is_authenticated):
+        return False
+    unlocked = getattr(user, "_powers_unlocked", None)
+    if unlocked is None:
+        unlocked = has_totp(user)
+        user._powers_unlocked = unlocked
+    return unlocked
+
+
+def powers_need_mfa(user) -> bool:
+    """Someone who holds powers but cannot use them until they set up TOTP (pages offer the setup)."""
+    return has_powers(user) and not powers_unlocked(user)
+
+
 def _is_power_view(request, view_func) -> bool:
     if getattr(view_func, "uses_powers", False):
         return True
@@ -56,7 +83,7 @@ class PowersNeedMFAMiddleware:
         if not settings.REQUIRE_MFA_FOR_POWERS:
             return None
         user = getattr(request, "user", None)
-        if not _is_power_view(request, view_func) or not has_powers(user) or has_totp(user):
+        if not _is_power_view(request, view_func) or not powers_need_mfa(user):
             return None
         setup = reverse("mfa_activate_totp")
         if request.method in ("GET", "HEAD"):

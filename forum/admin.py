@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from . import services
-from .models import Answer, AuditEntry, Category, Flag, Notification, Question, Status, Vote
+from .models import Answer, AuditEntry, Category, Flag, Notification, Question, Status, Vote, is_moderator
 
 
 @admin.register(Category)
@@ -41,7 +41,7 @@ class ModeratedAdmin(admin.ModelAdmin):
     ]  # fmt: skip
 
     def has_moderate_permission(self, request):
-        return request.user.is_superuser or request.user.has_perm("forum.moderate")
+        return is_moderator(request.user)
 
     def has_add_permission(self, request):
         return False  # posts come from members through the site, with terms accepted

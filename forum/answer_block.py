@@ -9,7 +9,7 @@ answers no longer reads, keys and joins 300 cached fragments (bench/RESULTS.md).
 
 Everyone else gets the page rendered answer by answer (forum/templatetags/fragment_cache.py): the asker
 (accept buttons), authors of an answer on the page (edit links), members with an answer awaiting review,
-moderators and members who may feature answers.
+moderators, members who may feature answers, and suspended or banned members (no Flag buttons).
 """
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from . import page_cache, selectors
 from .curation import can_feature
 from .models import is_moderator
+from .sanctions import shown_restriction
 
 VOTE_BUTTON = {
     1: 'class="vote-button vote-up" aria-pressed="false"',
@@ -33,7 +34,7 @@ def for_member(request, question, public_answers) -> tuple[str, int | None] | No
     user = request.user
     if not settings.PAGE_CACHE_SECONDS or not user.is_authenticated or user.pk == question.author_id:
         return None
-    if is_moderator(user) or can_feature(user):
+    if is_moderator(user) or can_feature(user) or shown_restriction(user) is not None:
         return None
     name = f"answerblock:{question.pk}:{request.path}"
     stamp, block = page_cache.read_stamped(name, [page_cache.question_scope(question.pk)])

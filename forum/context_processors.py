@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from accounts.mfa import powers_need_mfa
+
 from . import events
 from .models import Category, is_moderator
 from .notifications import cached_unread_count
@@ -40,6 +42,8 @@ def community(request):
             return pending_count() if moderator else 0
 
         context["is_moderator"] = moderator
+        # A moderator or expert without TOTP is a member until they set it up: the header offers it.
+        context["powers_need_mfa"] = SimpleLazyObject(lambda: powers_need_mfa(user))
         context["live_user_stream"] = user_stream
         context["live_user_seq"] = SimpleLazyObject(lambda: seqs.get(user_stream, ""))
         context["live_moderation_seq"] = SimpleLazyObject(lambda: seqs.get(events.MODERATION_STREAM, ""))

@@ -18,7 +18,15 @@ FEATURE_PERMISSION = "forum.feature_answer"
 
 
 def can_feature(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(FEATURE_PERMISSION))
+    from accounts.mfa import powers_unlocked
+
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(FEATURE_PERMISSION)
+        and powers_unlocked(user)
+    )
 
 
 def _short(title: str) -> str:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.permissions import acting_expert
 from community.redirects import safe_next
 
 from . import curation, selectors, voting
@@ -140,11 +141,12 @@ def expert_qa(request):
 @login_required
 def awaiting_expert(request):
     """For verified experts: questions addressed to their specialties that no expert has answered yet."""
-    if not request.user.active_expert:
+    expert = acting_expert(request.user)
+    if not expert:
         raise PermissionDenied("This list is for verified experts.")
     page = selectors.paginate_questions(selectors.awaiting_expert(request.user), request.GET.get("before"))
     return render(
         request,
         "forum/awaiting_expert.html",
-        {"page": page, "specialties": request.user.active_expert.specialties.all()},
+        {"page": page, "specialties": expert.specialties.all()},
     )

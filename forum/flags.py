@@ -1,12 +1,17 @@
-"""Members flag questions and answers; enough distinct flags hide an item until a moderator decides.
+"""Members flag questions and answers; enough distinct flags from members with standing hide an item until a
+moderator decides.
 
 One flag per member per item (the database guarantees it), never on your own post, only on public content.
-When an item's open flags reach FORUM_FLAGS_TO_HIDE it is hidden at once (status hidden, out of every
-public page, list, count, search and feed) and waits in the moderators' "Flagged" queue. A moderator then
-restores it, keeps it hidden or removes it (`decide`); every flagger is told the outcome.
+When an item's open flags reach FORUM_FLAGS_TO_HIDE and that many of its flaggers have standing
+(`with_standing`), it is hidden at once (status hidden, out of every public page, list, count, search and
+feed) and waits in the moderators' "Flagged" queue. A verified expert's post, or one whose flaggers lack
+standing, is never hidden by flags: it stays up and heads the queue as urgent, so a few throwaway accounts
+cannot take down good advice. A moderator then restores it, keeps it hidden or removes it (`decide`); every
+flagger is told the outcome.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import audit
-from .models import Flag, Question, Status, is_moderator
+from .models import Flag, Question, Sanction, Status, is_moderator
 from .notifications import notify
 from .permissions import require_reason
 from .sanctions import ensure_can_participate
@@ -32,6 +37,22 @@ def _target_filter(item) -> dict:
     return {"question": item} if isinstance(item, Question) else {"answer": item}
 
 
+def with_standing(flags):
+    """The one rule for whose flags can hide a post: `flags` (a Flag queryset) narrowed to flaggers whose
+    account is at least FORUM_NEW_MEMBER_DAYS old and who are not suspended or banned now."""
+    joined_before = timezone.now() - timedelta(days=settings.FORUM_NEW_MEMBER_DAYS)
+    restricted = Sanction.objects.in_force().values("member")
+    return flags.filter(flagger__date_joined__lte=joined_before).exclude(flagger__in=restricted)
+
+
+def _flags_can_hide(item) -> bool:
+    """Flags hide `item` only when it is not a verified expert's and enough flaggers have standing."""
+    if item.author.active_expert:
+        return False
+    open_flags = Flag.objects.filter(resolved_at__isnull=True, **_target_filter(item))
+    return with_standing(open_flags).values("flagger").distinct().count() >= settings.FORUM_FLAGS_TO_HIDE
+
+
 def _title(item) -> str:
     text = item.title if isinstance(item, Question) else item.question.title
     return text if len(text) <= 80 else text[:77] + "…"
@@ -40,8 +61,9 @@ def _title(item) -> str:
 @transaction.atomic
 def flag(*, flagger, item, reason: str, text: str = "") -> Flag:
     """A member flags a public question or answer. Refuses a second flag by the same member, a flag on
-    one's own post, and members who are suspended or banned. Hides the item when its open flags reach
-    FORUM_FLAGS_TO_HIDE (audited as the system, the author told). Moderators see it live."""
+    one's own post, and members who are suspended or banned. When its open flags reach FORUM_FLAGS_TO_HIDE
+    the item is hidden (audited as the system, the author told) if `_flags_can_hide`, else it stays up and
+    is urgent for the moderators. Moderators see it live ("queue.flagged")."""
     if flagger is None or not flagger.is_authenticated:
         raise PermissionDenied("Log in to flag.")
     ensure_can_participate(flagger)
@@ -71,13 +93,16 @@ def flag(*, flagger, item, reason: str, text: str = "") -> Flag:
         .distinct()
         .count()
     )
-    hidden = False
+    hidden = urgent = False
     if open_flags >= settings.FORUM_FLAGS_TO_HIDE and item.status == Status.APPROVED:
-        _hide_by_flags(item, open_flags)
-        hidden = True
+        if _flags_can_hide(item):
+            _hide_by_flags(item, open_flags)
+            hidden = True
+        else:
+            urgent = True
     from .live import announce_flagged
 
-    announce_flagged(item, open_flags=open_flags, hidden=hidden)
+    announce_flagged(item, open_flags=open_flags, hidden=hidden, urgent=urgent)
     return row
 
 
@@ -168,16 +193,24 @@ class FlaggedItem:
     def latest(self):
         return max(f.created_at for f in self.flags)
 
+    @property
+    def urgent(self) -> bool:
+        """Flagged by enough members but still public: the flags could not hide it (a verified expert's
+        post, or flaggers without standing), so a moderator must look first."""
+        flaggers = {f.flagger_id for f in self.flags}
+        return self.item.status == Status.APPROVED and len(flaggers) >= settings.FORUM_FLAGS_TO_HIDE
+
 
 def flagged_items(limit: int = 100) -> list[FlaggedItem]:
-    """Items with open flags, one entry per item with its flags; hidden items first, then most flagged."""
+    """Items with open flags, one entry per item with its flags; urgent items first, then hidden ones, then
+    the most flagged."""
     rows = list(
         Flag.objects.filter(resolved_at__isnull=True)
         .select_related(
             "flagger",
-            "question__author",
+            "question__author__expert_credential",  # an urgent entry says whether it is an expert's
             "question__category",
-            "answer__author",
+            "answer__author__expert_credential",
             "answer__question__category",
         )
         .order_by("created_at")[: limit * 10]
@@ -188,7 +221,7 @@ def flagged_items(limit: int = 100) -> list[FlaggedItem]:
         key = ("question" if row.question_id else "answer", item.pk)
         grouped.setdefault(key, FlaggedItem(item=item)).flags.append(row)
     items = list(grouped.values())
-    items.sort(key=lambda g: (g.item.status != Status.HIDDEN, -len(g.flags), g.latest))
+    items.sort(key=lambda g: (not g.urgent, g.item.status != Status.HIDDEN, -len(g.flags), g.latest))
     return items[:limit]
 
 

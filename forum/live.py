@@ -153,12 +153,13 @@ def announce_urgent(item) -> None:
     )
 
 
-def announce_flagged(item, *, open_flags: int, hidden: bool) -> None:
-    """A member flagged an item; `hidden` when the flags reached FORUM_FLAGS_TO_HIDE."""
+def announce_flagged(item, *, open_flags: int, hidden: bool, urgent: bool = False) -> None:
+    """A member flagged an item; `hidden` when the flags reached FORUM_FLAGS_TO_HIDE and hid it, `urgent`
+    when they reached it but could not hide it (forum.flags)."""
     events.publish(
         events.MODERATION_STREAM,
         "queue.flagged",
-        {"kind": item.kind_name, "id": item.pk, "flags": open_flags, "hidden": hidden},
+        {"kind": item.kind_name, "id": item.pk, "flags": open_flags, "hidden": hidden, "urgent": urgent},
     )
 
 

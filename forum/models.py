@@ -19,7 +19,12 @@ from taggit.models import TaggedItemBase
 
 
 def is_moderator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_moderator)
+    """Is `user` acting as a moderator: a moderator who may use their powers (TOTP set up when
+    REQUIRE_MFA_FOR_POWERS; accounts.mfa). Everything a moderator may do or see asks this; without TOTP
+    a moderator is a member. `user.is_moderator` alone is the role."""
+    from accounts.mfa import powers_unlocked
+
+    return bool(user and user.is_authenticated and user.is_moderator and powers_unlocked(user))
 
 
 class Status(models.TextChoices):

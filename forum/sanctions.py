@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit
-from .models import Answer, Question, Sanction, Status, is_moderator
+from .models import Answer, Question, Sanction, Status
 from .notifications import notify
 from .permissions import require_moderator, require_reason
 
@@ -99,7 +99,7 @@ def sanction(*, moderator, member, kind: str, reason: str, days: int | None = No
     reason = require_reason(reason, audience="the member")
     if kind not in Sanction.Kind.values:
         raise ValidationError({"kind": "Choose warn, suspend or ban."})
-    if member.pk == moderator.pk or is_moderator(member):
+    if member.pk == moderator.pk or member.is_moderator:  # the role, TOTP or not
         raise PermissionDenied("Moderators cannot be sanctioned here; ask an administrator.")
     ends_at = None
     if kind == Sanction.Kind.SUSPEND:

@@ -393,7 +393,9 @@ def expert_qa(limit: int = 200) -> list[Answer]:
 def awaiting_expert(expert_user):
     """Public questions addressed to one of the expert's specialties that no expert has answered yet,
     newest first (paginate with `paginate_questions`)."""
-    credential = expert_user.active_expert if expert_user is not None else None
+    from accounts.permissions import acting_expert
+
+    credential = acting_expert(expert_user)
     if credential is None:
         return Question.objects.none()
     return question_list_base().filter(

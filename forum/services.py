@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.permissions import acting_expert
+
 from . import audit, screening
 from .markdown import render
 from .models import Answer, Category, Question, Status, is_moderator
@@ -28,7 +30,7 @@ class AlreadyDecided(Exception):
 def _requires_review(author, *, is_answer: bool) -> bool:
     if is_moderator(author):
         return False
-    if is_answer and settings.FORUM_EXPERT_ANSWERS_SKIP_REVIEW and author.active_expert:
+    if is_answer and settings.FORUM_EXPERT_ANSWERS_SKIP_REVIEW and acting_expert(author):
         return False
     return not (settings.FORUM_TRUSTED_SKIP_REVIEW and _is_trusted(author))
 

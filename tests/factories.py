@@ -26,6 +26,14 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
+def established_member(**kwargs) -> User:
+    """A member whose account is older than FORUM_NEW_MEMBER_DAYS (UserFactory's accounts are brand new)."""
+    from datetime import timedelta
+
+    joined = timezone.now() - timedelta(days=settings.FORUM_NEW_MEMBER_DAYS + 1)
+    return UserFactory(date_joined=joined, **kwargs)
+
+
 def add_totp(user: User) -> User:
     """Give `user` an active TOTP authenticator (allauth.mfa), as a moderator or expert must have before
     using their powers (accounts.mfa, REQUIRE_MFA_FOR_POWERS)."""

@@ -11,7 +11,8 @@ its author's reputation, the question's accepted answer, asker and anonymity, an
 this is (a visitor; a member, with their own vote on it; its author; the asker); plus the page path. Each
 fragment is stored with the stamp it was rendered under (forum.page_cache's `site` version and expert-expiry
 horizon: names, photos and expert badges) and used only while that stamp is current. Moderators, members
-who may feature answers, and answers that are not approved are rendered every time.
+who may feature answers, suspended or banned members (no Flag buttons) and answers that are not approved
+are rendered every time.
 
 CSRF: fragments are stored with forum.page_cache's placeholder and get the viewer's own token on the way out.
 All of a page's fragments and the stamp are read with one cache request; the missing ones written with one.
@@ -27,6 +28,7 @@ from django.template.loader import render_to_string
 from .. import page_cache
 from ..curation import can_feature
 from ..models import Status, is_moderator
+from ..sanctions import shown_restriction
 
 register = template.Library()
 
@@ -37,8 +39,9 @@ def _viewer_kind(context) -> str | None:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return "visitor"
-    if is_moderator(user) or can_feature(user):
-        return None  # moderation links, review notes and feature buttons: rendered for them each time
+    if is_moderator(user) or can_feature(user) or shown_restriction(user) is not None:
+        # moderation links, review notes and feature buttons, or no Flag buttons: rendered each time
+        return None
     return "member"
 
 

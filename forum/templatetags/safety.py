@@ -26,7 +26,9 @@ def restriction_for(user):
 
 @register.inclusion_tag("forum/_flag_form.html", takes_context=True)
 def flag_form(context, kind, item):
+    """The Flag button and form; nothing for a suspended or banned member (forum.flags refuses them)."""
     return {
+        "restricted": shown_restriction(context.get("user")) is not None,
         "kind": kind,
         "item": item,
         "flag_reasons": Flag.Reason.choices,

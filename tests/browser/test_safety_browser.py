@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from forum.models import Question, Status
-from tests.browser.helpers import wait_until
+from forum import flags
+from forum.models import Flag, Question, Status
+from tests.browser.helpers import community, wait_until
 from tests.factories import QuestionFactory, UserFactory, make_moderator
 from tests.safety.xss import xss_world
 
@@ -125,3 +126,28 @@ def test_a_uk_member_sees_uk_crisis_lines_while_writing_and_after_submitting(log
     expect(shown).to_be_visible()
     expect(shown).to_contain_text("Samaritans")
     expect(shown.get_by_role("link", name="Call 999")).to_be_visible()
+
+
+def test_member_flags_an_expert_answer_it_stays_up_and_moderators_see_it_urgent(login):
+    world = community()
+    answer = world.expert_answer
+    for _ in range(2):  # two accounts flagged it already; the member's flag is the third
+        flags.flag(flagger=UserFactory(), item=answer, reason="harmful")
+    page = login(UserFactory(display_name="Riley"))
+    page.goto(world.question.get_absolute_url())
+    box = page.locator(f'[data-flag-for="answer-{answer.pk}"]')
+    box.get_by_text("Flag", exact=True).click()
+    box.get_by_label("Harmful or false medical information").check()
+    box.get_by_role("button", name="Send flag").click()
+    expect(page.get_by_text("Thank you. Moderators will look at it")).to_be_visible()
+    assert wait_until(lambda: Flag.objects.filter(answer=answer).count() == 3)
+
+    answer.refresh_from_db()
+    assert answer.status == Status.APPROVED
+    page.reload()
+    expect(page.locator(f"#answer-{answer.pk}")).to_contain_text("Worry becomes a problem")
+    moderator = login(world.moderator)
+    moderator.goto(reverse("forum:flagged"))
+    first = moderator.locator("[data-flagged-item]").first
+    expect(first).to_have_attribute("data-flagged-item", f"answer-{answer.pk}")
+    expect(first).to_contain_text("Urgent")

@@ -18,7 +18,14 @@ from accounts import services as account_services
 from accounts.models import ExpertCredential
 from forum import services
 from forum.models import Status
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_expert
+from tests.factories import (
+    AnswerFactory,
+    QuestionFactory,
+    UserFactory,
+    category,
+    established_member,
+    make_expert,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +202,9 @@ def test_answer_hidden_by_flags_leaves_the_cached_question_page(client, settings
     answer = AnswerFactory(question=question, body="Buy my miracle pills today.")
     assert "miracle pills" in html(client, question.get_absolute_url())
     for _ in range(2):
-        login(UserFactory()).post(reverse("forum:flag", args=["answer", answer.pk]), {"reason": "spam"})
+        login(established_member()).post(
+            reverse("forum:flag", args=["answer", answer.pk]), {"reason": "spam"}
+        )
     answer.refresh_from_db()
     assert answer.status == Status.HIDDEN
     assert "miracle pills" not in html(client, question.get_absolute_url())

@@ -1,11 +1,23 @@
-"""Flags at the HTTP level: members flag, three distinct flags hide an item, moderators decide, flaggers learn."""
+"""Flags at the HTTP level: members flag, three distinct flags from members with standing hide an item,
+flags that cannot hide it (an expert's post, new accounts) make it urgent, moderators decide, flaggers learn."""
+
+import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from forum.models import AuditEntry, Flag, Notification, Question, Status
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory
+from forum.models import AuditEntry, Flag, Notification, Question, Sanction, Status
+from tests.factories import (
+    AnswerFactory,
+    QuestionFactory,
+    UserFactory,
+    established_member,
+    make_expert,
+    make_moderator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +95,7 @@ def test_three_distinct_flags_hide_an_answer_everywhere_until_a_moderator_restor
     from forum.services import refresh_answer_count
 
     refresh_answer_count(question.pk)
-    flaggers = [UserFactory() for _ in range(3)]
+    flaggers = [established_member() for _ in range(3)]
     for n, flagger in enumerate(flaggers[:2]):
         login(flagger).post(flag_url("answer", answer), {"reason": "spam", "text": f"spam {n}"})
     answer.refresh_from_db()
@@ -121,7 +133,7 @@ def test_hidden_question_leaves_lists_counts_and_search(client, settings):
     question = QuestionFactory(title="Unique zebra question about knees")
     assert "Unique zebra question" in client.get("/").content.decode()
     for _ in range(2):
-        login(UserFactory()).post(flag_url("question", question), {"reason": "harassment"})
+        login(established_member()).post(flag_url("question", question), {"reason": "harassment"})
     question.refresh_from_db()
     assert question.status == Status.HIDDEN
     assert "Unique zebra question" not in client.get("/").content.decode()
@@ -133,7 +145,7 @@ def test_hidden_question_leaves_lists_counts_and_search(client, settings):
 def test_moderator_can_keep_hidden_or_remove_and_flaggers_learn_the_outcome(moderator_client, settings):
     settings.FORUM_FLAGS_TO_HIDE = 1
     kept, removed = AnswerFactory(), AnswerFactory()
-    flagger = UserFactory()
+    flagger = established_member()
     for item in (kept, removed):
         login(flagger).post(flag_url("answer", item), {"reason": "harmful"})
     moderator_client.post(
@@ -156,7 +168,7 @@ def test_moderator_can_keep_hidden_or_remove_and_flaggers_learn_the_outcome(mode
 def test_flag_decision_needs_a_reason(moderator_client, settings):
     settings.FORUM_FLAGS_TO_HIDE = 1
     answer = AnswerFactory()
-    login(UserFactory()).post(flag_url("answer", answer), {"reason": "spam"})
+    login(established_member()).post(flag_url("answer", answer), {"reason": "spam"})
     response = moderator_client.post(
         reverse("forum:flag_decide", args=["answer", answer.pk]),
         {"decision": "restore", "reason": ""},
@@ -186,3 +198,110 @@ def test_flagged_queue_query_count_does_not_grow_with_items(moderator_client, dj
     with django_assert_max_num_queries(12):
         response = moderator_client.get(reverse("forum:flagged"))
     assert response.status_code == 200
+
+
+# --- Whose flags can hide a post ------------------------------------------------------------------------------
+
+
+def _flag_three_times(item, flaggers, kind="answer"):
+    for flagger in flaggers:
+        response = login(flagger).post(flag_url(kind, item), {"reason": "harmful"})
+        assert response.status_code == 302
+
+
+def _flagged_entries(moderator_client) -> list[str]:
+    """The flagged queue's entries in order, each as its opening tag."""
+    page = moderator_client.get(reverse("forum:flagged")).content.decode()
+    return re.findall(r"<li [^>]*data-flagged-item=[^>]*>", page)
+
+
+@pytest.mark.parametrize("make_flagger", [UserFactory, established_member], ids=["new", "established"])
+def test_flags_never_hide_a_verified_experts_answer_it_is_urgent_in_the_queue(
+    client, moderator_client, make_flagger
+):
+    question = QuestionFactory()
+    expert_answer = AnswerFactory(
+        question=question, author=make_expert(), body="Keep taking the tablets your doctor prescribed."
+    )
+    other = AnswerFactory(question=question)
+    login(UserFactory()).post(flag_url("answer", other), {"reason": "spam"})  # an ordinary flagged item
+    _flag_three_times(expert_answer, [make_flagger() for _ in range(3)])
+
+    expert_answer.refresh_from_db()
+    assert expert_answer.status == Status.APPROVED
+    assert "Keep taking the tablets" in client.get(question.get_absolute_url()).content.decode()
+    assert not AuditEntry.objects.filter(action="auto_hide").exists()
+    entries = _flagged_entries(moderator_client)
+    assert f'data-flagged-item="answer-{expert_answer.pk}"' in entries[0]  # first in the queue
+    assert "data-urgent" in entries[0]
+    assert "data-urgent" not in entries[1]
+
+
+def test_three_new_accounts_cannot_hide_a_members_answer_it_is_urgent_in_the_queue(client, moderator_client):
+    question = QuestionFactory()
+    answer = AnswerFactory(question=question, body="Magnesium before bed helped my cramps.")
+    _flag_three_times(answer, [UserFactory() for _ in range(3)])  # accounts joined today
+
+    answer.refresh_from_db()
+    assert answer.status == Status.APPROVED
+    assert "Magnesium before bed" in client.get(question.get_absolute_url()).content.decode()
+    entries = _flagged_entries(moderator_client)
+    assert f'data-flagged-item="answer-{answer.pk}"' in entries[0] and "data-urgent" in entries[0]
+
+
+def test_three_established_members_hide_a_members_answer(client, moderator_client):
+    question = QuestionFactory()
+    answer = AnswerFactory(question=question, body="Buy my miracle pills.")
+    _flag_three_times(answer, [established_member() for _ in range(3)])
+
+    answer.refresh_from_db()
+    assert answer.status == Status.HIDDEN
+    assert "miracle pills" not in client.get(question.get_absolute_url()).content.decode()
+    entries = _flagged_entries(moderator_client)
+    assert f'data-flagged-item="answer-{answer.pk}"' in entries[0] and "data-urgent" not in entries[0]
+
+
+def test_a_flagger_suspended_after_flagging_loses_standing(moderator):
+    answer = AnswerFactory()
+    first, second, third = (established_member() for _ in range(3))
+    _flag_three_times(answer, [first, second])
+    Sanction.objects.create(
+        member=first,
+        kind="suspend",
+        reason="Abuse",
+        moderator=moderator,
+        ends_at=timezone.now() + timedelta(days=3),
+    )
+    _flag_three_times(answer, [third])
+    answer.refresh_from_db()
+    assert answer.status == Status.APPROVED  # two flaggers with standing out of three
+
+
+@pytest.mark.parametrize("kind", ["suspend", "ban"])
+def test_a_suspended_or_banned_member_sees_no_flag_buttons_and_cannot_flag(kind):
+    question = QuestionFactory()
+    answer = AnswerFactory(question=question)
+    restricted = established_member()
+    page = login(established_member()).get(question.get_absolute_url()).content.decode()
+    assert f'data-flag-for="answer-{answer.pk}"' in page  # the shared answer list, with Flag buttons
+    ends_at = timezone.now() + timedelta(days=3) if kind == "suspend" else None
+    Sanction.objects.create(
+        member=restricted, kind=kind, reason="Abuse", moderator=make_moderator(), ends_at=ends_at
+    )
+
+    response = login(restricted).get(question.get_absolute_url())
+    assert response.status_code == 200
+    assert "data-flag-for" not in response.content.decode()
+    refused = login(restricted).post(flag_url("answer", answer), {"reason": "spam"})
+    assert refused.status_code == 403
+    assert not Flag.objects.exists()
+
+
+def test_urgent_entries_cost_no_query_each(moderator_client, django_assert_max_num_queries):
+    for _ in range(4):
+        answer = AnswerFactory(author=make_expert())
+        for _ in range(3):
+            Flag.objects.create(flagger=UserFactory(), answer=answer, reason="harmful")
+    with django_assert_max_num_queries(12):
+        response = moderator_client.get(reverse("forum:flagged"))
+    assert response.content.decode().count("data-urgent") == 4
