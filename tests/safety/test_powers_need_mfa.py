@@ -307,6 +307,9 @@ def requests_for(w: World):
         if not pattern.pattern.regex.groupindex:
             yield key, kind, reverse(name) if name else "/" + route, base
             continue
+        if name is None:  # an unnamed file route (media under DEBUG): a path below its prefix
+            yield key, kind, "/" + route.lstrip("^").split("(")[0] + "missing.png", base
+            continue
         assert key in table, f"say which object fills the arguments of {key!r} (targets)"
         for kwargs, extra in table[key]:
             yield key, kind, reverse(name, kwargs=kwargs), {**base, **extra}
