@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
+
+from community.site import absolute_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -9,3 +12,18 @@ class AccountAdapter(DefaultAccountAdapter):
         import uuid
 
         user.username = f"m-{uuid.uuid4().hex[:16]}"
+
+    # Links in allauth's emails point at SITE_URL (community.site), like our own emails, not at whatever
+    # host the request that triggered them came in on.
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return absolute_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key):
+        return absolute_url(super().get_reset_password_from_key_url(key))
+
+    def send_account_already_exists_mail(self, email):
+        context = {
+            "signup_url": absolute_url(reverse("account_signup")),
+            "password_reset_url": absolute_url(reverse("account_reset_password")),
+        }
+        self.send_mail("account/email/account_already_exists", email, context)

@@ -12,7 +12,10 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+
+from community.site import absolute_url
 
 from . import events
 from .models import Notification, NotificationPreference, Question
@@ -100,16 +103,15 @@ def _send_email(recipient, notification: Notification, title: str) -> None:
         "notification": notification,
         "kind": notification.kind,
         "title": title,
-        "link": f"{settings.SITE_URL.rstrip('/')}{notification.url}"
-        if notification.url
-        else settings.SITE_URL,
-        "preferences_link": f"{settings.SITE_URL.rstrip('/')}/notifications/preferences/",
+        "link": absolute_url(notification.url or "/"),
+        "preferences_link": absolute_url(reverse("forum:notification_preferences")),
+        "site_name": settings.SITE_NAME,
         "name": recipient.public_name,
     }
     subject = " ".join(render_to_string("forum/email/notification_subject.txt", context).split())
     body = render_to_string("forum/email/notification_body.txt", context)
     try:
-        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [recipient.email])
+        send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [recipient.email])
     except Exception as exc:  # the notification is stored and shown; the email is best effort
         log.warning("Could not send a %s notification email (%s)", notification.kind, type(exc).__name__)
 
