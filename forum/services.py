@@ -25,12 +25,29 @@ class AlreadyDecided(Exception):
         super().__init__(f"Already {item.get_status_display().lower()} by {who}.")
 
 
-def _requires_review(author, *, is_answer: bool) -> bool:
+class SkipsReview:
+    """Why an author's posts are published at once (see `skips_review`)."""
+
+    MODERATOR = "moderator"
+    EXPERT = "expert"
+    TRUSTED = "trusted"
+
+
+def skips_review(author, *, is_answer: bool) -> str:
+    """Why `author`'s new question (or answer) is published without a moderator reading it first: a
+    `SkipsReview` value, or "" when it is reviewed. The one rule `ask`/`answer`/edits apply and the forms
+    describe to their author (screening can still send a single post to the queue)."""
     if is_moderator(author):
-        return False
+        return SkipsReview.MODERATOR
     if is_answer and settings.FORUM_EXPERT_ANSWERS_SKIP_REVIEW and author.active_expert:
-        return False
-    return not (settings.FORUM_TRUSTED_SKIP_REVIEW and _is_trusted(author))
+        return SkipsReview.EXPERT
+    if settings.FORUM_TRUSTED_SKIP_REVIEW and _is_trusted(author):
+        return SkipsReview.TRUSTED
+    return ""
+
+
+def _requires_review(author, *, is_answer: bool) -> bool:
+    return not skips_review(author, is_answer=is_answer)
 
 
 def _is_trusted(user) -> bool:
