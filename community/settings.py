@@ -257,6 +257,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# English wording for allauth's strings (sentence case, "Log in"/"Log out"): locale/en/LC_MESSAGES/django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Security: strict in production, relaxed only where a local http:// site needs it.
