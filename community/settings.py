@@ -221,6 +221,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = None
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The code step says when a code was already used in its window (accounts.mfa).
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.AuthenticateForm",
+    "reauthenticate": "accounts.mfa.ReauthenticateForm",
+}
 MFA_TOTP_ISSUER = SITE_NAME
 
 # --- Email: console by default; SMTP when EMAIL_HOST is set.
