@@ -63,10 +63,10 @@ def _unread_data(user_id: int):
     return read
 
 
-def notify(recipient, kind: str, text: str, url: str = "", *, about=None) -> Notification | None:
+def notify(recipient, kind: str, text: str, url: str = "", *, about=None, actor=None) -> Notification | None:
     """Store a notification for `recipient`, show it live on their open pages (with their unread count),
     and email it after the commit if it is an important kind they want by email. `about` (a question or
-    answer) gives the email its question title."""
+    answer) gives the email its question title; `actor` (who did it) its name."""
     if recipient is None or not recipient.is_active:
         return None
     notification = Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url)
@@ -80,7 +80,8 @@ def notify(recipient, kind: str, text: str, url: str = "", *, about=None) -> Not
     )
     if kind in EMAIL_KINDS and _wants_email(recipient, kind):
         title = _question_title(about)
-        transaction.on_commit(lambda: _send_email(recipient, notification, title))
+        actor_name = actor.public_name if actor is not None else ""
+        transaction.on_commit(lambda: _send_email(recipient, notification, title, actor_name))
     return notification
 
 
@@ -98,8 +99,9 @@ def _question_title(about) -> str:
     return question.title
 
 
-def _send_email(recipient, notification: Notification, title: str) -> None:
+def _send_email(recipient, notification: Notification, title: str, actor_name: str = "") -> None:
     context = {
+        "actor": actor_name,
         "notification": notification,
         "kind": notification.kind,
         "title": title,

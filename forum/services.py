@@ -220,10 +220,13 @@ def _notify_asker_of_answer(item: Answer) -> None:
         return
     expert = item.author.active_expert
     if expert:
-        kind, text = "expert_answered", f"{expert.badge_label} answered your question “{question.title}”."
+        # Announced by the name the expert chose, with their badge: "Dr. Tom Marsh (Conditions Expert) ...".
+        kind = "expert_answered"
+        text = f"{item.author.public_name} ({expert.badge_label}) answered your question “{question.title}”."
+        notify(question.author, kind, text, item.get_absolute_url(), about=question, actor=item.author)
     else:
-        kind, text = "answered", f"Your question “{question.title}” has a new answer."
-    notify(question.author, kind, text, item.get_absolute_url(), about=question)
+        text = f"Your question “{question.title}” has a new answer."
+        notify(question.author, "answered", text, item.get_absolute_url(), about=question)
 
 
 @transaction.atomic

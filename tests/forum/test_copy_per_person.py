@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from forum.models import Answer, Status
+from forum.models import Answer, Notification, Status
 from tests.factories import QuestionFactory, UserFactory, make_expert
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,26 @@ def test_a_trusted_members_forms_say_they_publish_at_once_when_trusted_members_s
     assert "As a trusted member, your question is published at once" in review_note(
         client.get(reverse("forum:ask")).content.decode()
     )
+
+
+def test_an_experts_answer_is_announced_with_the_name_they_chose(client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    asker = UserFactory(display_name="Ellen")
+    question = QuestionFactory(author=asker, title="What should I ask after a diabetes diagnosis?")
+    expert = make_expert(display_name="Dr. Marsh")
+    client.force_login(expert)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("forum:answer_create", args=[question.pk]),
+            {"body": "Ask about your HbA1c target and an education course.", "accept_terms": "on"},
+        )
+    notification = Notification.objects.get(recipient=asker)
+    assert notification.text.startswith("Dr. Marsh (")
+    assert "answered your question" in notification.text
+
+    client.force_login(asker)
+    assert "Dr. Marsh (" in client.get(reverse("forum:notifications")).content.decode()
+    (email,) = mail.outbox
+    assert "Dr. Marsh (verified expert) answered your question" in email.subject
+    assert "Dr. Marsh, a verified expert, answered your question" in email.body
