@@ -132,14 +132,14 @@ def test_a_visitors_pending_message_is_shown_to_them_and_never_cached(client, me
     published_question()
     client.get("/")  # the visitors' page is cached
     member_client = login(member)
-    member_client.post(reverse("account_logout"))  # "You have signed out." waits for the next page
+    member_client.post(reverse("account_logout"))  # "You have logged out." waits for the next page
     signed_out = member_client.get("/")
-    assert "You have signed out" in signed_out.content.decode()
+    assert "You have logged out" in signed_out.content.decode()
     assert cache_outcome(signed_out) == ""
-    assert "You have signed out" not in Client().get("/").content.decode()
+    assert "You have logged out" not in Client().get("/").content.decode()
     later = member_client.get("/")  # the message was shown once; now the visitor gets the cached page
     assert cache_outcome(later) == "hit"
-    assert "You have signed out" not in later.content.decode()
+    assert "You have logged out" not in later.content.decode()
 
 
 # --- After each change, visitors see the new state -------------------------------------------------------------
