@@ -134,6 +134,25 @@ def mark_read(*, user, notification_id: int) -> bool:
 
 
 @transaction.atomic
+def mark_read_on_opening(*, user, question) -> int:
+    """`user` opened `question`'s page: the unread notifications that point to it (the question or one of
+    its answers) are read now, and their open pages follow live. No query when the cached unread count is
+    zero (the page's header reads that count anyway)."""
+    if not user.is_authenticated or not cached_unread_count(user.pk):
+        return 0
+    unread = Notification.objects.filter(
+        recipient=user,
+        read_at__isnull=True,
+        url__startswith=reverse("forum:question_short", args=[question.pk]),
+    )
+    ids = list(unread.values_list("pk", flat=True))
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(read_at=timezone.now())
+        _announce_read(user, ids)
+    return len(ids)
+
+
+@transaction.atomic
 def mark_all_read(*, user) -> int:
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     ids = list(unread.values_list("pk", flat=True)[:1000])

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
-from . import answer_block, events, page_cache, selectors, services
+from . import answer_block, events, notifications, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
 from .models import Answer, AuditEntry, Category, Question, Status, is_moderator
 from .permissions import moderator_required
@@ -146,6 +146,7 @@ def question_detail(request, pk, slug=None):
     if block is None:
         featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
     can_answer = question.status == Status.APPROVED
+    notifications.mark_read_on_opening(user=request.user, question=question)
     related_html = ""
     if question.is_public:  # the same for every viewer: kept rendered until the question's page changes
         related_html = _kept_rendered(
