@@ -211,7 +211,7 @@ def test_votes_change_the_scores_visitors_see(client, member):
     voter.post(reverse("forum:vote", args=["answer", answer.pk]), {"value": "up"})
     voter.post(reverse("forum:vote", args=["question", question.pk]), {"value": "up"})
     assert score.search(html(client, question.get_absolute_url())).group(1) == "1"
-    assert "<strong>1</strong> votes" in html(client, "/")
+    assert "<strong>1</strong> vote<" in html(client, "/")
 
 
 def test_accepted_answer_is_marked_for_visitors(client, member):
