@@ -1,5 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.contrib import messages
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from community.site import absolute_url
 
@@ -12,6 +16,17 @@ class AccountAdapter(DefaultAccountAdapter):
         import uuid
 
         user.username = f"m-{uuid.uuid4().hex[:16]}"
+
+    def login(self, request, user):
+        # Django records last_login as it logs in, so "never logged in before" is read first: the welcome
+        # is shown once, on the first login (often the one that confirms the email).
+        first_login = user.last_login is None
+        super().login(request, user)
+        if first_login:
+            welcome = render_to_string(
+                "accounts/_welcome.html", {"SITE_NAME": settings.SITE_NAME, "name": user.public_name}
+            )
+            messages.info(request, mark_safe(welcome.strip()))  # rendered by our template: names escaped
 
     # Links in allauth's emails point at SITE_URL (community.site), like our own emails, not at whatever
     # host the request that triggered them came in on.
