@@ -1,10 +1,14 @@
 # Two commands on a fresh machine with nothing but Python 3.11+:
-#   make run   - set up, migrate, load demo data and serve http://127.0.0.1:8000 (SQLite, in-memory layer)
+#   make run   - set up, migrate, load demo data and serve http://127.0.0.1:8000 (SQLite, in-memory layer);
+#                `make run PORT=8141` serves on another port (SITE_URL, the emails' and demo logins' links, follow)
 #   make test  - set up and run the whole test suite (uses DATABASE_URL / REDIS_URL when set)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Exported: settings derive SITE_URL (links in emails, seed_demo's login link) from it when SITE_URL is unset.
+PORT ?= 8000
+export PORT
 
 .PHONY: run test lint format bench screenshots clean
 
@@ -18,7 +22,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -8,7 +8,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group, Permission
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+        from community.site import sync_site
 
         from .backends import permissions_changed
 
@@ -22,3 +24,5 @@ class AccountsConfig(AppConfig):
             post_delete.connect(
                 permissions_changed, sender=model, dispatch_uid=f"perms-delete-{model.__name__}"
             )
+        # The Site row allauth reads (email greeting, subject, authenticator label) follows the settings.
+        post_migrate.connect(sync_site, sender=self, dispatch_uid="sync-site-row")

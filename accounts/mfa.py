@@ -17,9 +17,13 @@ message); any other method gets 403. The header links to the setup page too (for
 
 from urllib.parse import urlencode
 
+from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -97,3 +101,32 @@ class PowersNeedMFAMiddleware:
         if getattr(request, "htmx", False):
             response["HX-Redirect"] = setup
         return response
+
+
+# --- The code step (settings.MFA_FORMS) -------------------------------------------------------------------
+
+CODE_ALREADY_USED = "This code was already used. Wait for the next code (up to 30 seconds)."
+
+
+class _SaysWhenACodeWasUsed:
+    """allauth.mfa accepts each TOTP code once (it marks it used in the cache for its 30-second window) and
+    refuses a second use as "Incorrect code."; a person who logs in twice within the window (another tab,
+    another device) is told to wait for the next code instead."""
+
+    def clean_code(self):
+        try:
+            return super().clean_code()
+        except ValidationError:
+            code = self.cleaned_data.get("code", "")
+            totp = Authenticator.objects.filter(user=self.user, type=Authenticator.Type.TOTP).first()
+            if code and totp is not None and cache.get(TOTP(totp)._get_used_cache_key(code)) is not None:
+                raise ValidationError(CODE_ALREADY_USED, code="code_already_used") from None
+            raise
+
+
+class AuthenticateForm(_SaysWhenACodeWasUsed, mfa_forms.AuthenticateForm):
+    pass
+
+
+class ReauthenticateForm(_SaysWhenACodeWasUsed, mfa_forms.ReauthenticateForm):
+    pass

@@ -34,7 +34,11 @@ if not DEBUG and SECRET_KEY.startswith("dev-only"):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# What the site calls itself and where it lives: page titles, emails (ours and allauth's, through the Site
+# row kept in step by accounts.apps) and the links in them. `make run PORT=8141` moves SITE_URL along.
+SITE_NAME = os.environ.get("SITE_NAME", "Health Community")
+PORT = os.environ.get("PORT", "8000")
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "daphne",  # first, so `runserver` serves ASGI (HTTP + WebSocket)
@@ -212,11 +216,17 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Health Community] "
+# None: allauth prefixes "[<Site name>] ", the Site row that follows SITE_NAME (community.site).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = None
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Health Community"
+# The code step says when a code was already used in its window (accounts.mfa).
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.AuthenticateForm",
+    "reauthenticate": "accounts.mfa.ReauthenticateForm",
+}
+MFA_TOTP_ISSUER = SITE_NAME
 
 # --- Email: console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -228,7 +238,7 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Health Community <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Static and media. Proof documents live outside MEDIA_ROOT so no URL can serve them directly.
@@ -252,6 +262,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# English wording for allauth's strings (sentence case, "Log in"/"Log out"): locale/en/LC_MESSAGES/django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Security: strict in production, relaxed only where a local http:// site needs it.

@@ -8,8 +8,8 @@ from forum.views import healthz
 handler403 = "forum.safety_views.permission_denied"
 handler429 = "forum.safety_views.too_many_requests"  # used by allauth's login and sign-up limits
 
-admin.site.site_header = "Health Community administration"
-admin.site.site_title = "Health Community admin"
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import ngettext
 
 from . import services
 from .models import Answer, AuditEntry, Category, Flag, Notification, Question, Status, Vote, is_moderator
@@ -20,7 +21,9 @@ def _decide_in_admin(modeladmin, request, queryset, decide):
             done += 1
         except services.AlreadyDecided as exc:
             modeladmin.message_user(request, str(exc), messages.WARNING)
-    modeladmin.message_user(request, f"{done} item(s) decided.", messages.SUCCESS)
+    modeladmin.message_user(
+        request, ngettext("%(n)d item decided.", "%(n)d items decided.", done) % {"n": done}, messages.SUCCESS
+    )
 
 
 @admin.action(description="Approve selected pending items", permissions=["moderate"])

@@ -16,6 +16,7 @@ def community(request):
     user = getattr(request, "user", None)
     context = {
         "TERMS_VERSION": settings.TERMS_VERSION,
+        "SITE_NAME": settings.SITE_NAME,
         "is_moderator": False,
         "nav_categories": SimpleLazyObject(Category.cached_list),
     }

@@ -27,8 +27,10 @@ def _anchor(item) -> str:
     return item.get_absolute_url()
 
 
-def _to_login(request, back: str):
-    """A visitor who is not logged in goes to log in and comes back to the post afterwards."""
+def _to_login(request, back: str, why: str):
+    """A visitor who is not logged in goes to log in, told why (`why`, shown on the login page), and comes
+    back to the post afterwards."""
+    messages.info(request, why)
     url = f"{reverse('account_login')}?{urlencode({'next': back})}"
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -58,7 +60,7 @@ def vote(request, kind, pk):
     item = get_object_or_404(model.objects.visible_to(request.user).select_related(*related), pk=pk)
     back = safe_next(request, _anchor(item))
     if not request.user.is_authenticated:
-        return _to_login(request, back)
+        return _to_login(request, back, "Log in to vote.")
     value = voting.VALUES.get(request.POST.get("value", ""))
     widget = {"kind": kind, "item": item, "my_vote": None, "vote_next": back}
     if value is None:
@@ -86,7 +88,7 @@ def accept(request, pk):
     answer = _answer_for_action(request, pk)
     back = safe_next(request, answer.get_absolute_url())
     if not request.user.is_authenticated:
-        return _to_login(request, back)
+        return _to_login(request, back, "Log in to accept an answer.")
     try:
         if request.POST.get("undo"):
             curation.unaccept_answer(actor=request.user, question=answer.question)
@@ -113,7 +115,7 @@ def feature(request, pk):
     answer = _answer_for_action(request, pk)
     back = safe_next(request, answer.get_absolute_url())
     if not request.user.is_authenticated:
-        return _to_login(request, back)
+        return _to_login(request, back, "Log in as a moderator to feature an answer.")
     try:
         if request.POST.get("undo"):
             curation.unfeature_answer(moderator=request.user, answer=answer)

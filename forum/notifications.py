@@ -12,7 +12,10 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+
+from community.site import absolute_url
 
 from . import events
 from .models import Notification, NotificationPreference, Question
@@ -60,10 +63,10 @@ def _unread_data(user_id: int):
     return read
 
 
-def notify(recipient, kind: str, text: str, url: str = "", *, about=None) -> Notification | None:
+def notify(recipient, kind: str, text: str, url: str = "", *, about=None, actor=None) -> Notification | None:
     """Store a notification for `recipient`, show it live on their open pages (with their unread count),
     and email it after the commit if it is an important kind they want by email. `about` (a question or
-    answer) gives the email its question title."""
+    answer) gives the email its question title; `actor` (who did it) its name."""
     if recipient is None or not recipient.is_active:
         return None
     notification = Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url)
@@ -77,7 +80,8 @@ def notify(recipient, kind: str, text: str, url: str = "", *, about=None) -> Not
     )
     if kind in EMAIL_KINDS and _wants_email(recipient, kind):
         title = _question_title(about)
-        transaction.on_commit(lambda: _send_email(recipient, notification, title))
+        actor_name = actor.public_name if actor is not None else ""
+        transaction.on_commit(lambda: _send_email(recipient, notification, title, actor_name))
     return notification
 
 
@@ -95,21 +99,21 @@ def _question_title(about) -> str:
     return question.title
 
 
-def _send_email(recipient, notification: Notification, title: str) -> None:
+def _send_email(recipient, notification: Notification, title: str, actor_name: str = "") -> None:
     context = {
+        "actor": actor_name,
         "notification": notification,
         "kind": notification.kind,
         "title": title,
-        "link": f"{settings.SITE_URL.rstrip('/')}{notification.url}"
-        if notification.url
-        else settings.SITE_URL,
-        "preferences_link": f"{settings.SITE_URL.rstrip('/')}/notifications/preferences/",
+        "link": absolute_url(notification.url or "/"),
+        "preferences_link": absolute_url(reverse("forum:notification_preferences")),
+        "site_name": settings.SITE_NAME,
         "name": recipient.public_name,
     }
     subject = " ".join(render_to_string("forum/email/notification_subject.txt", context).split())
     body = render_to_string("forum/email/notification_body.txt", context)
     try:
-        send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [recipient.email])
+        send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [recipient.email])
     except Exception as exc:  # the notification is stored and shown; the email is best effort
         log.warning("Could not send a %s notification email (%s)", notification.kind, type(exc).__name__)
 
@@ -127,6 +131,25 @@ def mark_read(*, user, notification_id: int) -> bool:
     if changed:
         _announce_read(user, [notification_id])
     return bool(changed)
+
+
+@transaction.atomic
+def mark_read_on_opening(*, user, question) -> int:
+    """`user` opened `question`'s page: the unread notifications that point to it (the question or one of
+    its answers) are read now, and their open pages follow live. No query when the cached unread count is
+    zero (the page's header reads that count anyway)."""
+    if not user.is_authenticated or not cached_unread_count(user.pk):
+        return 0
+    unread = Notification.objects.filter(
+        recipient=user,
+        read_at__isnull=True,
+        url__startswith=reverse("forum:question_short", args=[question.pk]),
+    )
+    ids = list(unread.values_list("pk", flat=True))
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(read_at=timezone.now())
+        _announce_read(user, ids)
+    return len(ids)
 
 
 @transaction.atomic

@@ -15,13 +15,20 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from .models import is_moderator
 from .spam import is_new_member
 
 RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-ACTION_LABELS = {"question": "questions", "answer": "answers", "vote": "votes", "flag": "flags"}
+# Each action's noun, singular and plural ("a limit of 1 vote", "of 20 votes").
+ACTION_LABELS = {
+    "question": ("question", "questions"),
+    "answer": ("answer", "answers"),
+    "vote": ("vote", "votes"),
+    "flag": ("flag", "flags"),
+}
 
 
 def parse(rate: str) -> tuple[int, int]:
@@ -123,16 +130,17 @@ def _add_counts(deltas: dict[str, tuple[int, int]]) -> dict[str, int]:
 
 def _human(seconds: int) -> str:
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
     minutes = round(seconds / 60)
     if minutes < 90:
-        return f"{minutes} minutes"
+        return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
     hours = round(seconds / 3600)
-    return f"{hours} hour{'s' if hours != 1 else ''}"
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
 
 
 def message(exc: RateLimited) -> str:
-    what = ACTION_LABELS.get(exc.action, exc.action)
+    one, other = ACTION_LABELS.get(exc.action, (exc.action, exc.action))
+    what = ngettext(one, other, exc.limit)
     return (
         f"You have reached the limit of {exc.limit} {what} per {_human(exc.period)}. "
         f"Please try again in {_human(exc.retry_after)}."

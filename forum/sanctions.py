@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from . import audit
 from .models import Answer, Question, Sanction, Status
@@ -118,7 +119,9 @@ def sanction(*, moderator, member, kind: str, reason: str, days: int | None = No
     hidden = _hide_all_content(member, moderator, reason) if hide_content else 0
     label = {"warn": "warning", "suspend": "suspension", "ban": "ban"}[kind]
     detail = f" until {ends_at:%-d %B %Y}" if ends_at else ""
-    audit_reason = reason + (f" ({hidden} item(s) hidden)" if hidden else "")
+    audit_reason = reason + (
+        ngettext(" (%(n)d item hidden)", " (%(n)d items hidden)", hidden) % {"n": hidden} if hidden else ""
+    )
     entry = audit.record(actor=moderator, action=kind, target=member, reason=audit_reason, subject=member)
     notify(member, "moderation", f"A moderator issued a {label}{detail}: {reason}", _notices_url(entry))
     return row

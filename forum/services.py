@@ -27,12 +27,29 @@ class AlreadyDecided(Exception):
         super().__init__(f"Already {item.get_status_display().lower()} by {who}.")
 
 
-def _requires_review(author, *, is_answer: bool) -> bool:
+class SkipsReview:
+    """Why an author's posts are published at once (see `skips_review`)."""
+
+    MODERATOR = "moderator"
+    EXPERT = "expert"
+    TRUSTED = "trusted"
+
+
+def skips_review(author, *, is_answer: bool) -> str:
+    """Why `author`'s new question (or answer) is published without a moderator reading it first: a
+    `SkipsReview` value, or "" when it is reviewed. The one rule `ask`/`answer`/edits apply and the forms
+    describe to their author (screening can still send a single post to the queue)."""
     if is_moderator(author):
-        return False
+        return SkipsReview.MODERATOR
     if is_answer and settings.FORUM_EXPERT_ANSWERS_SKIP_REVIEW and acting_expert(author):
-        return False
-    return not (settings.FORUM_TRUSTED_SKIP_REVIEW and _is_trusted(author))
+        return SkipsReview.EXPERT
+    if settings.FORUM_TRUSTED_SKIP_REVIEW and _is_trusted(author):
+        return SkipsReview.TRUSTED
+    return ""
+
+
+def _requires_review(author, *, is_answer: bool) -> bool:
+    return not skips_review(author, is_answer=is_answer)
 
 
 def _is_trusted(user) -> bool:
@@ -205,10 +222,13 @@ def _notify_asker_of_answer(item: Answer) -> None:
         return
     expert = item.author.active_expert
     if expert:
-        kind, text = "expert_answered", f"{expert.badge_label} answered your question “{question.title}”."
+        # Announced by the name the expert chose, with their badge: "Dr. Tom Marsh (Conditions Expert) ...".
+        kind = "expert_answered"
+        text = f"{item.author.public_name} ({expert.badge_label}) answered your question “{question.title}”."
+        notify(question.author, kind, text, item.get_absolute_url(), about=question, actor=item.author)
     else:
-        kind, text = "answered", f"Your question “{question.title}” has a new answer."
-    notify(question.author, kind, text, item.get_absolute_url(), about=question)
+        text = f"Your question “{question.title}” has a new answer."
+        notify(question.author, "answered", text, item.get_absolute_url(), about=question)
 
 
 @transaction.atomic

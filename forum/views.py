@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from community.redirects import safe_next
 
-from . import answer_block, events, page_cache, selectors, services
+from . import answer_block, events, notifications, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
 from .models import Answer, Category, Question, Status, is_moderator
 from .permissions import moderator_required
@@ -152,6 +152,7 @@ def question_detail(request, pk, slug=None):
     if block is None:
         featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
     can_answer = question.status == Status.APPROVED
+    notifications.mark_read_on_opening(user=request.user, question=question)
     related_html = ""
     if question.is_public:  # the same for every viewer: kept rendered until the question's page changes
         related_html = _kept_rendered(

@@ -50,3 +50,14 @@ def has_urgent_by(answers, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return any(a.is_urgent and a.author_id == user.pk for a in answers or [])
+
+
+@register.simple_tag
+def skips_review_for(user, kind):
+    """Why `user`'s new `kind` ("question" or "answer") skips pre-moderation, or "": the services' own rule
+    (forum.services.skips_review), so a form tells each author what applies to them."""
+    from ..services import skips_review
+
+    if not user.is_authenticated:
+        return ""
+    return skips_review(user, is_answer=kind == "answer")

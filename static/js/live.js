@@ -287,11 +287,21 @@
     el.classList.toggle("count-zero", value === 0);
   }
 
+  // A count and the word after it: the template gives the word's singular and plural
+  // (<span data-one="answer" data-other="answers">), so "1 answer", "2 answers" stay right as counts change.
+  function setCountText(el, count) {
+    el.textContent = String(count);
+    var word = el.nextElementSibling;
+    if (word && word.hasAttribute("data-one")) {
+      word.textContent = word.getAttribute(count === 1 ? "data-one" : "data-other");
+    }
+  }
+
   function showNotice(selector, count) {
     var notice = document.querySelector(selector);
     if (!notice) { return; }
     var counter = notice.querySelector("[data-count]");
-    if (counter) { counter.textContent = String(count); }
+    if (counter) { setCountText(counter, count); }
     notice.setAttribute("role", "status");
     notice.hidden = count === 0;
   }
@@ -360,13 +370,13 @@
 
   function setAnswerCount(count) {
     if (typeof count !== "number") { return; }
-    document.querySelectorAll("[data-answer-count]").forEach(function (el) { el.textContent = String(count); });
+    document.querySelectorAll("[data-answer-count]").forEach(function (el) { setCountText(el, count); });
   }
 
   function setScore(kind, id, score) {
     if (typeof score !== "number") { return; }
     document.querySelectorAll('[data-score-for="' + kind + "-" + id + '"]').forEach(function (el) {
-      el.textContent = String(score);
+      setCountText(el, score);
     });
     var article = document.getElementById(kind + "-" + id);
     if (article && article.hasAttribute("data-score")) { article.setAttribute("data-score", String(score)); }

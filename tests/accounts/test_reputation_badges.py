@@ -82,10 +82,10 @@ def test_reputation_shows_next_to_names_in_lists_and_on_answers(client):
     question = QuestionFactory(author=asker)
     AnswerFactory(question=question, author=answerer)
     home = client.get("/").content.decode()
-    assert 'Cindy</a> <span class="rep" title="Reputation">123</span>' in home
+    assert 'Cindy</a> <span class="rep" title="123 reputation points">123</span>' in home
     page = client.get(question.get_absolute_url()).content.decode()
-    assert 'Cindy</a> <span class="rep" title="Reputation">123</span>' in page
-    assert '<span class="rep" title="Reputation">456</span>' in page
+    assert 'Cindy</a> <span class="rep" title="123 reputation points">123</span>' in page
+    assert '<span class="rep" title="456 reputation points">456</span>' in page
 
 
 def test_anonymous_asker_shows_no_reputation(client):

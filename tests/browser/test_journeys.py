@@ -23,9 +23,9 @@ def test_visitor_signs_up_confirms_the_email_link_and_is_logged_in(page):
     page.get_by_label("Email").fill("priya@example.org")
     page.locator("#id_password1").fill("a calm river at dawn")
     page.locator("#id_password2").fill("a calm river at dawn")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Verify Your Email")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Verify your email")
     assert wait_until(lambda: len(mail.outbox) == 1)
     message = mail.outbox[0]
     assert message.to == ["priya@example.org"]

@@ -118,7 +118,7 @@ def test_admin_approve_action_goes_through_the_service(superuser_client, kind):
         follow=True,
     )
     assert response.status_code == 200
-    assert "1 item(s) decided." in response.content.decode()
+    assert "1 item decided." in response.content.decode()
     item.refresh_from_db()
     decided.refresh_from_db()
     assert item.status == Status.APPROVED

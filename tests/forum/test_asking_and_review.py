@@ -1,5 +1,7 @@
 """The foundation flow at the HTTP level: ask, await review, approve or reject, reply."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -220,7 +222,7 @@ def test_answers_are_counted_only_when_approved(client):
 
     refresh_answer_count(question.pk)
     page = client.get(question.get_absolute_url()).content.decode()
-    assert "0 answers" in page.replace("<span data-answer-count>0</span>", "0")
+    assert "0 answers" in re.sub(r"<[^>]+>", "", page)  # the count and its word, tags aside
 
 
 def test_author_fixing_a_rejected_question_resubmits_it_to_the_queue(member_client, member, moderator_client):

@@ -139,14 +139,14 @@ def test_a_visitors_pending_message_is_shown_to_them_and_never_cached(client, me
     published_question()
     client.get("/")  # the visitors' page is cached
     member_client = login(member)
-    member_client.post(reverse("account_logout"))  # "You have signed out." waits for the next page
+    member_client.post(reverse("account_logout"))  # "You have logged out." waits for the next page
     signed_out = member_client.get("/")
-    assert "You have signed out" in signed_out.content.decode()
+    assert "You have logged out" in signed_out.content.decode()
     assert cache_outcome(signed_out) == ""
-    assert "You have signed out" not in Client().get("/").content.decode()
+    assert "You have logged out" not in Client().get("/").content.decode()
     later = member_client.get("/")  # the message was shown once; now the visitor gets the cached page
     assert cache_outcome(later) == "hit"
-    assert "You have signed out" not in later.content.decode()
+    assert "You have logged out" not in later.content.decode()
 
 
 # --- After each change, visitors see the new state -------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_votes_change_the_scores_visitors_see(client, member):
     voter.post(reverse("forum:vote", args=["answer", answer.pk]), {"value": "up"})
     voter.post(reverse("forum:vote", args=["question", question.pk]), {"value": "up"})
     assert score.search(html(client, question.get_absolute_url())).group(1) == "1"
-    assert "<strong>1</strong> votes" in html(client, "/")
+    assert "<strong>1</strong> vote<" in html(client, "/")
 
 
 def test_accepted_answer_is_marked_for_visitors(client, member):

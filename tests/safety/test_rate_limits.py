@@ -85,7 +85,7 @@ def test_votes_and_flags_are_limited_with_an_htmx_message(member_client, setting
     )
     assert response.status_code == 429
     assert "<html" not in response.content.decode()
-    assert "limit of 1 votes" in response.content.decode()
+    assert "limit of 1 vote per" in response.content.decode()
     assert response["Retry-After"]
 
     member_client.post(reverse("forum:flag", args=["answer", first.pk]), {"reason": "spam"})

@@ -7,9 +7,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ExpertCredential, User
+from community.site import absolute_url
 from forum import services
 from forum.models import Answer, Category, Question, Vote
 
@@ -129,7 +131,7 @@ class Command(BaseCommand):
             self._engagement(people, moderator)
         self._pending_expert_application(people["sam.rivera@example.com"])
         self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ with:")
+            self.style.SUCCESS(f"Demo data ready. Log in at {absolute_url(reverse('account_login'))} with:")
         )
         for email, _name, *_rest, role in PEOPLE:
             label = role if isinstance(role, str) else f"expert ({role[1]})"
