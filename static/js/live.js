@@ -195,6 +195,10 @@
       case "question.removed":
         questionRemoved(msg.stream, data.question_id);
         break;
+      case "question.updated":
+        // An edit of the question was applied: reload its text (and the rest of the page's live parts).
+        requestRefetch(msg.stream);
+        break;
       case "score":
         setScore(data.kind, data.id, data.score);
         break;
@@ -587,6 +591,7 @@
       heldAnswers = [];
       showNotice("[data-new-answers]", 0);
       replaceInner(doc, "#answer-list");
+      replaceInner(doc, "article.question");
       var count = doc.querySelector("[data-answer-count]");
       if (count) { setAnswerCount(parseInt(count.textContent, 10)); }
       doc.querySelectorAll("[data-score-for]").forEach(function (el) {
