@@ -162,6 +162,16 @@ def announce_decided(item, moderator) -> None:
     )
 
 
+def announce_replaced(proposal) -> None:
+    """The author replaced a proposed edit awaiting review with a newer one: open queues mark the old card."""
+    events.publish(
+        events.MODERATION_STREAM,
+        "queue.decided",
+        {"kind": proposal.kind_name, "id": proposal.pk, "status": proposal.status, "by": "", "by_id": None},
+        late_data=_pending_count,
+    )
+
+
 def announce_urgent(item) -> None:
     """A post with crisis language is waiting: moderators' open queues show it first, at once."""
     events.publish(

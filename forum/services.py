@@ -242,11 +242,12 @@ def _locked_for_edit(editor, item):
 def _propose(*, editor, item, screened, reason: str, body: str, title: str = "", category=None, tags=()):
     """Keep an author's edit of public content as a proposal for the moderation queue: the post stays as it
     is for everyone. A pending proposal of the same post is replaced (one waits at a time)."""
-    from .live import announce_pending, announce_urgent
+    from .live import announce_pending, announce_replaced, announce_urgent
 
-    Revision.objects.filter(**{item.kind_name: item}, status=Revision.State.PENDING).update(
-        status=Revision.State.REPLACED, decided_at=timezone.now()
-    )
+    for replaced in Revision.objects.filter(**{item.kind_name: item}, status=Revision.State.PENDING):
+        replaced.status, replaced.decided_at = Revision.State.REPLACED, timezone.now()
+        replaced.save(update_fields=["status", "decided_at"])
+        announce_replaced(replaced)
     proposal = Revision(
         **{item.kind_name: item},
         editor=editor,

@@ -472,6 +472,7 @@
     note.className = "queue-decided";
     note.setAttribute("role", "status");
     note.textContent = verb + " by " + who + ".";
+    if (data.status === "replaced") { note.textContent = "The author replaced this edit with a newer one."; }
     preserveScroll(function () {
       item.classList.add("queue-item-decided");
       item.replaceChildren(note);

@@ -64,6 +64,13 @@ def test_an_edit_awaiting_review_keeps_the_approved_question_public(client, memb
     assert [q.pk for q in search.context["results"]] == [question.pk]
 
 
+def test_an_edit_awaiting_review_sends_nothing_on_public_streams(member_client, question, monkeypatch):
+    published = []
+    monkeypatch.setattr(events, "publish", lambda stream, type, data=None, **kw: published.append(stream))
+    edit_question_over_http(member_client, question)
+    assert published and set(published) == {events.MODERATION_STREAM}
+
+
 def test_the_author_sees_their_edit_awaiting_review_on_the_page_and_the_edit_form(member_client, question):
     follow = edit_question_over_http(
         member_client, question, title="How can I sleep through the whole night?"
@@ -142,10 +149,20 @@ def test_rejecting_an_edit_keeps_the_approved_text_and_tells_the_author_why(
     assert "magnesium" not in member_client.get(question.get_absolute_url()).content.decode()
 
 
-def test_a_second_edit_replaces_the_one_awaiting_review(member_client, moderator_client, question):
+def test_a_second_edit_replaces_the_one_awaiting_review(
+    member_client, moderator_client, question, monkeypatch
+):
     edit_question_over_http(member_client, question)
     first = pending_proposal(question)
+    published = []
+    monkeypatch.setattr(
+        events, "publish", lambda stream, type, data=None, **kw: published.append((type, data))
+    )
     edit_question_over_http(member_client, question, body=NEW_BODY + " Melatonin neither.")
+    assert (
+        "queue.decided",
+        {"kind": "edit", "id": first.pk, "status": "replaced", "by": "", "by_id": None},
+    ) in (published)  # open queues mark the old card
     second = pending_proposal(question)
     assert second.pk != first.pk and second.body.endswith("Melatonin neither.")
     first.refresh_from_db()
