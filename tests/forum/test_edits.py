@@ -18,7 +18,9 @@ NEW_BODY = "I wake up at night and cannot fall asleep again. Update: magnesium d
 
 @pytest.fixture
 def question(member):
-    return QuestionFactory(author=member, title="How can I sleep through the night?", body=OLD_BODY)
+    question = QuestionFactory(author=member, title="How can I sleep through the night?", body=OLD_BODY)
+    services._update_search_vector(question)  # factories write rows directly; search needs the vector
+    return question
 
 
 def edit_question_over_http(client, question, *, body=NEW_BODY, title=None):
