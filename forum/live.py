@@ -163,7 +163,8 @@ def announce_decided(item, moderator) -> None:
 
 
 def announce_replaced(proposal) -> None:
-    """The author replaced a proposed edit awaiting review with a newer one: open queues mark the old card."""
+    """The author replaced a proposed edit awaiting review with a newer one, or withdrew it (status
+    "withdrawn"): open queues mark the card."""
     events.publish(
         events.MODERATION_STREAM,
         "queue.decided",

@@ -269,6 +269,19 @@ def _propose(*, editor, item, screened, reason: str, body: str, title: str = "",
     return item
 
 
+def withdraw_pending_edits(*, author) -> int:
+    """Drop `author`'s edits awaiting review (their account is being deleted: unpublished text goes with
+    it); their posts keep the approved text and open queues mark the cards. Returns how many there were."""
+    from .live import announce_replaced
+
+    proposals = list(Revision.objects.filter(editor=author, status=Revision.State.PENDING))
+    for proposal in proposals:
+        proposal.status = "withdrawn"  # for the event only: the row is deleted
+        announce_replaced(proposal)
+    Revision.objects.filter(pk__in=[p.pk for p in proposals]).delete()
+    return len(proposals)
+
+
 def _apply_edit(item, *, editor, reason: str, body: str, title=None, category=None, tags=None):
     """Change the post's text (with a kept revision of the text before), and tell whoever sees it: a public
     question's search entry, pages and lists; a public answer's open pages."""

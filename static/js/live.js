@@ -473,6 +473,7 @@
     note.setAttribute("role", "status");
     note.textContent = verb + " by " + who + ".";
     if (data.status === "replaced") { note.textContent = "The author replaced this edit with a newer one."; }
+    if (data.status === "withdrawn") { note.textContent = "The author withdrew this edit."; }
     preserveScroll(function () {
       item.classList.add("queue-item-decided");
       item.replaceChildren(note);

@@ -217,6 +217,22 @@ def test_an_edit_of_a_question_hidden_meanwhile_leaves_the_queue_and_cannot_be_a
     assert question.body == OLD_BODY and question.status == Status.HIDDEN
 
 
+def test_an_author_who_deletes_their_account_withdraws_their_edit_awaiting_review(
+    member, member_client, moderator_client, question
+):
+    edit_question_over_http(member_client, question)
+    proposal = pending_proposal(question)
+    response = member_client.post(
+        reverse("accounts:delete_account"), {"password": "correct horse battery", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    assert not Revision.objects.filter(pk=proposal.pk).exists()
+    queue = moderator_client.get(reverse("forum:moderation_queue")).content.decode()
+    assert f'data-queue-item="edit-{proposal.pk}"' not in queue
+    question.refresh_from_db()
+    assert question.body == OLD_BODY and question.status == Status.APPROVED
+
+
 def test_edits_that_need_no_review_apply_at_once(moderator_client, client, question):
     edit_question_over_http(moderator_client, question)
     question.refresh_from_db()
