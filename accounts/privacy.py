@@ -202,6 +202,9 @@ def delete_account(*, user: User, password: str) -> User:
     Authenticator.objects.filter(user=user).delete()
     Notification.objects.filter(recipient=user).delete()
     Appeal.objects.filter(member=user).delete()
+    from forum.services import withdraw_pending_edits
+
+    withdraw_pending_edits(author=user)  # unpublished text; their posts keep the approved version
     user.username = f"deleted-{user.pk}"
     user.email = ""
     user.first_name = user.last_name = ""

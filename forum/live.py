@@ -15,7 +15,7 @@ import logging
 from django.template.loader import render_to_string
 
 from . import events, page_cache
-from .models import Answer, Question, Status
+from .models import Answer, Question, Revision, Status
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,19 @@ def _answer_html(answer: Answer) -> str:
 
 def _queue_item_html(item) -> str:
     """A pending item as the moderation queue shows it; its forms get their CSRF token in the browser."""
-    if isinstance(item, Question):
+    if isinstance(item, Revision):
+        from .selectors import with_diffs
+
+        item = with_diffs([Revision.objects.select_related(*PROPOSAL_RELATED).get(pk=item.pk)])[0]
+    elif isinstance(item, Question):
         item = Question.objects.select_related("author", "category").prefetch_related("tags").get(pk=item.pk)
     else:
         item = Answer.objects.select_related("author", "question", "question__category").get(pk=item.pk)
     return render_to_string("forum/_queue_item.html", {"item": item, "live": True})
+
+
+# What a proposed edit's queue card shows: its author, its post and the post's category.
+PROPOSAL_RELATED = ("editor", "category", "question__category", "answer__question__category")
 
 
 def _is_public(item) -> bool:
@@ -96,6 +104,13 @@ def announce_updated(item) -> None:
         )
 
 
+def announce_question_updated(question: Question) -> None:
+    """A public question's text, title, category or tags changed (an edit applied): "question.updated" on
+    its stream; open pages reload it (one GET each, as after a gap in the stream)."""
+    if _is_public(question):
+        events.publish(events.question_stream(question.pk), "question.updated", {"question_id": question.pk})
+
+
 def announce_withdrawn(item) -> None:
     """An item stopped being public (back to review, hidden, deleted): open pages remove it. Consumers
     drop a question's stream for everyone but moderators and the author on "question.removed"."""
@@ -120,7 +135,8 @@ def announce_withdrawn(item) -> None:
 def announce_pending(item) -> None:
     """An item awaits review: moderators' queues show it ("queue.new" with the queue fragment) and every
     moderator's header count follows."""
-    category = item.category if isinstance(item, Question) else item.question.category
+    post = item.post if isinstance(item, Revision) else item
+    category = post.category if isinstance(post, Question) else post.question.category
     events.publish(
         events.MODERATION_STREAM,
         "queue.new",
@@ -142,6 +158,17 @@ def announce_decided(item, moderator) -> None:
             "by": moderator.public_name,
             "by_id": moderator.pk,
         },
+        late_data=_pending_count,
+    )
+
+
+def announce_replaced(proposal) -> None:
+    """The author replaced a proposed edit awaiting review with a newer one, or withdrew it (status
+    "withdrawn"): open queues mark the card."""
+    events.publish(
+        events.MODERATION_STREAM,
+        "queue.decided",
+        {"kind": proposal.kind_name, "id": proposal.pk, "status": proposal.status, "by": "", "by_id": None},
         late_data=_pending_count,
     )
 

@@ -131,6 +131,8 @@ class Post(models.Model):
     review_notes = models.JSONField(default=list, blank=True, editable=False)
     # The state to return to when a moderator unhides or restores the item.
     previous_status = models.CharField(max_length=10, blank=True, editable=False)
+    # When a public version of the text was last replaced: readers see "edited", linking to the history.
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -307,6 +309,8 @@ class AuditEntry(models.Model):
         APPROVE = "approve", "Approved"
         REJECT = "reject", "Rejected"
         EDIT = "edit", "Edited"
+        APPROVE_EDIT = "approve_edit", "Edit approved"
+        REJECT_EDIT = "reject_edit", "Edit rejected"
         HIDE = "hide", "Hidden"
         UNHIDE = "unhide", "Unhidden"
         AUTO_HIDE = "auto_hide", "Hidden after flags"
@@ -466,8 +470,41 @@ class Flag(models.Model):
 # --- Trust and safety ---------------------------------------------------------------------------------------
 
 
+class RevisionQuerySet(models.QuerySet):
+    def kept(self):
+        """Texts the post had before an edit was applied (not proposals)."""
+        return self.filter(is_proposal=False)
+
+    def public_versions(self):
+        """Kept texts that were public when they were replaced: the public revision history."""
+        return self.filter(is_proposal=False, was_public=True)
+
+    def pending_for_review(self):
+        """Proposed edits waiting for a moderator, of posts that are still public (an edit of a post hidden
+        or deleted meanwhile waits until it is public again). Crisis language first, then oldest first."""
+        return (
+            self.filter(is_proposal=True, status=Revision.State.PENDING)
+            .filter(Q(question__status=Status.APPROVED) | Q(answer__status=Status.APPROVED))
+            .order_by("-is_urgent", "created_at", "pk")
+        )
+
+
 class Revision(models.Model):
-    """The text of a post before one edit: who edited, when, and what it said (moderators see the diff)."""
+    """One text of a post besides its current one.
+
+    Kept (`is_proposal=False`): the text before an edit was applied, with who edited and why; `was_public`
+    when that text was the public version (the public history lists only those).
+    Proposed (`is_proposal=True`): an author's edit of public content that needs review. The post keeps
+    its approved text for everyone while the proposal waits in the moderation queue; a moderator approves
+    it (forum.services.approve applies it) or rejects it, with the same conditional UPDATE as any other
+    decision. A second edit while one is pending replaces it (state "replaced")."""
+
+    class State(models.TextChoices):
+        # The same values as Status where they mean the same, so moderation decides proposals like posts.
+        PENDING = Status.PENDING.value, "Awaiting review"
+        APPROVED = Status.APPROVED.value, "Approved"
+        REJECTED = Status.REJECTED.value, "Rejected"
+        REPLACED = "replaced", "Replaced by a newer edit"
 
     question = models.ForeignKey(
         Question, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
@@ -482,6 +519,21 @@ class Revision(models.Model):
     body = models.TextField(max_length=20000)
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    was_public = models.BooleanField(default=False)
+    # A proposed edit: its question's category and tags too, its review state and the screening's notes.
+    is_proposal = models.BooleanField(default=False)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tags = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=State.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    is_urgent = models.BooleanField(default=False)
+    review_notes = models.JSONField(default=list, blank=True, editable=False)
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -490,11 +542,50 @@ class Revision(models.Model):
                 condition=Q(question__isnull=False, answer__isnull=True)
                 | Q(question__isnull=True, answer__isnull=False),
                 name="revision_targets_one_post",
+            ),
+            # At most one edit of a post waits for review: a second one replaces it.
+            models.UniqueConstraint(
+                fields=["question"], condition=Q(status="pending"), name="one_pending_edit_per_question"
+            ),
+            models.UniqueConstraint(
+                fields=["answer"], condition=Q(status="pending"), name="one_pending_edit_per_answer"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "created_at"], condition=Q(status="pending"), name="revision_review_idx"
             )
         ]
 
+    kind_name = "edit"
+
     def __str__(self):
-        return f"Revision of {self.question or self.answer} at {self.created_at:%Y-%m-%d %H:%M}"
+        if self.is_proposal:
+            return f"Edit of {self.post}"
+        return f"Revision of {self.post} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return self.post.get_absolute_url()
+
+    @property
+    def post(self):
+        return self.question if self.question_id else self.answer
+
+    @property
+    def author(self):
+        """Who proposed the edit (the post's author): decisions are told to them."""
+        return self.editor
+
+    @property
+    def short_title(self) -> str:
+        return self.post.short_title
+
+    @property
+    def is_public(self) -> bool:
+        return False  # a proposal is never public itself; approving it changes its post
+
+    def get_status_display(self) -> str:
+        return self.State(self.status).label if self.status else ""
 
 
 class SanctionQuerySet(models.QuerySet):

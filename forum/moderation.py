@@ -8,6 +8,7 @@ matching outcome, and their flaggers told.
 """
 
 import difflib
+import itertools
 import re
 
 from django.core.exceptions import ValidationError
@@ -206,11 +207,12 @@ def reopen(*, moderator, question: Question, reason: str) -> Question:
 
 
 def record_revision(*, item, editor, reason: str = "") -> Revision:
-    """Keep the text of `item` as it was before an edit. Called by the edit services before they change it."""
+    """Keep the text of `item` as it was before an edit. Called by the edit services before they change it;
+    `was_public` when that text was the approved version everyone saw (the public history lists those)."""
     old = (
         type(item)
         .objects.filter(pk=item.pk)
-        .values(*(["title", "body"] if item.kind_name == "question" else ["body"]))
+        .values("status", *(["title", "body"] if item.kind_name == "question" else ["body"]))
     )
     old = old.get()
     return Revision.objects.create(
@@ -220,6 +222,7 @@ def record_revision(*, item, editor, reason: str = "") -> Revision:
         title=old.get("title", ""),
         body=old["body"],
         reason=reason,
+        was_public=old["status"] == Status.APPROVED,
     )
 
 
@@ -242,8 +245,9 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
 
 
 def revision_history(item) -> list[dict]:
-    """Newest first: each revision with the diff from its text to the text that replaced it."""
-    revisions = list(item.revisions.select_related("editor").order_by("-created_at", "-pk"))
+    """Newest first: each kept revision with the diff from its text to the text that replaced it (for
+    moderators: every edit, including those made while the post was not public)."""
+    revisions = list(item.revisions.kept().select_related("editor").order_by("-created_at", "-pk"))
     history = []
     newer_title = getattr(item, "title", "") if isinstance(item, Question) else ""
     newer_body = item.body
@@ -257,3 +261,35 @@ def revision_history(item) -> list[dict]:
         )
         newer_title, newer_body = revision.title, revision.body
     return history
+
+
+def public_history(item) -> list[dict]:
+    """The versions of a public post everyone has seen, newest first (the current one, then each earlier
+    public text), each with the diff from the version before it. Proposed edits, and texts the post had
+    while it was not public, never appear."""
+    title = getattr(item, "title", "") if isinstance(item, Question) else ""
+    versions = [
+        {"title": title, "body": item.body, "at": item.edited_at or item.approved_at, "current": True}
+    ]
+    for revision in item.revisions.public_versions().order_by("-created_at", "-pk"):
+        versions[-1]["at"] = revision.created_at  # the newer version replaced this one then
+        versions.append({"title": revision.title, "body": revision.body, "at": None, "current": False})
+    versions[-1]["at"] = item.approved_at
+    for newer, older in itertools.pairwise(versions):
+        newer["title_diff"] = (
+            word_diff(older["title"], newer["title"]) if older["title"] != newer["title"] else []
+        )
+        newer["body_diff"] = word_diff(older["body"], newer["body"])
+    return versions
+
+
+def proposal_diff(proposal: Revision) -> dict:
+    """What a proposed edit changes in its post's current (approved) text: title and body word diffs."""
+    post = proposal.post
+    title = getattr(post, "title", "") if isinstance(post, Question) else ""
+    return {
+        "title_diff": word_diff(title, proposal.title)
+        if proposal.question_id and title != proposal.title
+        else [],
+        "body_diff": word_diff(post.body, proposal.body),
+    }

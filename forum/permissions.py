@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from .models import is_moderator
+from .models import Answer, Status, is_moderator
 
 
 def moderator_required(view):
@@ -33,3 +33,23 @@ def require_reason(reason: str, *, audience: str = "the author") -> str:
     if not reason:
         raise ValidationError({"reason": f"Give a reason; {audience} sees it."})
     return reason
+
+
+def can_edit(user, item) -> bool:
+    """May `user` edit the question or answer `item`? Asked by the edit pages and the edit services alike.
+
+    Moderators may edit anything. An author may edit their own post unless it was deleted; an answer only
+    while its question is one its author could read as any reader would: approved, or their own question
+    awaiting review (not hidden, deleted or rejected)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if is_moderator(user):
+        return True
+    if item.author_id != user.pk or item.status == Status.DELETED:
+        return False
+    if isinstance(item, Answer):
+        question = item.question
+        return question.status == Status.APPROVED or (
+            question.status == Status.PENDING and question.author_id == user.pk
+        )
+    return True

@@ -38,6 +38,8 @@ NOTICE_LABELS = {
     "close_duplicate": "Closed as a duplicate",
     "reopen": "Reopened",
     "edit": "Edited by a moderator",
+    "approve_edit": "Your edit was approved",
+    "reject_edit": "Your edit was not approved",
     "warn": "Warning",
     "suspend": "Suspension",
     "ban": "Ban",

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import ExpertCredential, User
 
-from .models import Answer, AuditEntry, Category, Question, Status, Vote, is_moderator
+from .models import Answer, AuditEntry, Category, Question, Revision, Status, Vote, is_moderator
 
 LIST_FIELDS_RELATED = ("author", "category")
 
@@ -330,7 +330,10 @@ def categories_with_counts() -> list[Category]:
 
 
 def moderation_queue(*, kind: str = "", category: Category | None = None, limit: int = 100) -> list:
-    """Pending items, urgent (crisis language) first, then oldest first; questions and answers merged."""
+    """Pending items, urgent (crisis language) first, then oldest first; questions, answers and proposed
+    edits of public posts merged."""
+    from .live import PROPOSAL_RELATED
+
     items: list = []
     if kind in ("", "question"):
         qs = (
@@ -346,14 +349,49 @@ def moderation_queue(*, kind: str = "", category: Category | None = None, limit:
         if category:
             qs = qs.filter(question__category=category)
         items += list(qs[:limit])
+    if kind in ("", "edit"):
+        qs = Revision.objects.pending_for_review().select_related(*PROPOSAL_RELATED)
+        if category:
+            qs = qs.filter(Q(question__category=category) | Q(answer__question__category=category))
+        items += with_diffs(list(qs[:limit]))
     items.sort(key=lambda item: (not item.is_urgent, item.created_at, item.pk))  # crisis posts first
     return items[:limit]
+
+
+def with_diffs(proposals: list[Revision]) -> list[Revision]:
+    """Proposed edits with `diff`: what each changes in its post's approved text (forum.moderation)."""
+    from .moderation import proposal_diff
+
+    for proposal in proposals:
+        proposal.diff = proposal_diff(proposal)
+    return proposals
+
+
+def own_pending_edits(viewer, question: Question, answer_ids: list[int]) -> dict:
+    """The viewer's proposed edits awaiting review on this question page: {"question": proposal or None,
+    "answers": [proposals]} (one query; only for the question's author or authors of answers on it)."""
+    proposals = Revision.objects.filter(editor=viewer, status=Revision.State.PENDING).filter(
+        Q(question=question) | Q(answer_id__in=answer_ids)
+    )
+    found = {"question": None, "answers": []}
+    for proposal in proposals.order_by("created_at", "pk"):
+        if proposal.question_id:
+            found["question"] = proposal
+        else:
+            found["answers"].append(proposal)
+    return found
+
+
+def pending_edit_of(post):
+    """The proposed edit of `post` awaiting review, if any (its author's edit form starts from it)."""
+    return post.revisions.filter(status=Revision.State.PENDING).first()
 
 
 def pending_count() -> int:
     return (
         Question.objects.filter(status=Status.PENDING).count()
         + Answer.objects.filter(status=Status.PENDING).count()
+        + Revision.objects.pending_for_review().count()
     )
 
 

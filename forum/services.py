@@ -13,8 +13,9 @@ from accounts.permissions import acting_expert
 
 from . import audit, screening
 from .markdown import render
-from .models import Answer, Category, Question, Status, is_moderator
+from .models import Answer, Category, Question, Revision, Status, is_moderator
 from .notifications import notify
+from .permissions import can_edit
 from .sanctions import ensure_can_participate
 
 
@@ -23,6 +24,9 @@ class AlreadyDecided(Exception):
 
     def __init__(self, item):
         self.item = item
+        if item.status == Revision.State.REPLACED:
+            super().__init__("The author replaced this edit with a newer one; decide that one instead.")
+            return
         who = item.decided_by.public_name if item.decided_by else "another moderator"
         super().__init__(f"Already {item.get_status_display().lower()} by {who}.")
 
@@ -231,99 +235,174 @@ def _notify_asker_of_answer(item: Answer) -> None:
         notify(question.author, "answered", text, item.get_absolute_url(), about=question)
 
 
+def _edit_needs_review(editor, item, screened) -> bool:
+    """An author's edit of public content waits for review when its screening found something, or when
+    FORUM_REVIEW_EDITS is on and the author's posts need review (moderators and trusted members excepted)."""
+    return (
+        editor.pk == item.author_id
+        and item.status == Status.APPROVED
+        and (
+            screened.needs_review
+            or (settings.FORUM_REVIEW_EDITS and _requires_review(editor, is_answer=isinstance(item, Answer)))
+        )
+    )
+
+
+def _locked_for_edit(editor, item):
+    """Lock the post's row (a second edit and a moderator's decision wait for each other) and check that
+    `editor` may edit it (forum.permissions.can_edit, the rule the edit pages use too)."""
+    model = type(item)
+    item = model.objects.select_for_update().get(pk=item.pk)
+    if isinstance(item, Answer):
+        item.question = Question.objects.get(pk=item.question_id)
+    if not can_edit(editor, item):
+        raise PermissionDenied(f"You cannot edit this {item.kind_name}.")
+    ensure_can_participate(editor)
+    return item
+
+
+def _propose(*, editor, item, screened, reason: str, body: str, title: str = "", category=None, tags=()):
+    """Keep an author's edit of public content as a proposal for the moderation queue: the post stays as it
+    is for everyone. A pending proposal of the same post is replaced (one waits at a time)."""
+    from .live import announce_pending, announce_replaced, announce_urgent
+
+    for replaced in Revision.objects.filter(**{item.kind_name: item}, status=Revision.State.PENDING):
+        replaced.status, replaced.decided_at = Revision.State.REPLACED, timezone.now()
+        replaced.save(update_fields=["status", "decided_at"])
+        announce_replaced(replaced)
+    proposal = Revision(
+        **{item.kind_name: item},
+        editor=editor,
+        title=title,
+        body=body,
+        reason=reason,
+        is_proposal=True,
+        category=category,
+        tags=list(tags),
+        status=Revision.State.PENDING,
+        created_at=timezone.now(),
+    )
+    screening.apply(proposal, screened)
+    proposal.save()
+    announce_pending(proposal)
+    if screened.is_urgent:
+        announce_urgent(proposal)
+    item.pending_edit = proposal
+    return item
+
+
+def withdraw_pending_edits(*, author) -> int:
+    """Drop `author`'s edits awaiting review (their account is being deleted: unpublished text goes with
+    it); their posts keep the approved text and open queues mark the cards. Returns how many there were."""
+    from .live import announce_replaced
+
+    proposals = list(Revision.objects.filter(editor=author, status=Revision.State.PENDING))
+    for proposal in proposals:
+        proposal.status = "withdrawn"  # for the event only: the row is deleted
+        announce_replaced(proposal)
+    Revision.objects.filter(pk__in=[p.pk for p in proposals]).delete()
+    return len(proposals)
+
+
+def _apply_edit(item, *, editor, reason: str, body: str, title=None, category=None, tags=None):
+    """Change the post's text (with a kept revision of the text before), and tell whoever sees it: a public
+    question's search entry, pages and lists; a public answer's open pages."""
+    from . import page_cache
+    from .live import announce_question_updated, announce_updated
+    from .moderation import record_revision
+
+    record_revision(item=item, editor=editor, reason=reason)
+    now = timezone.now()
+    if item.status == Status.APPROVED:
+        item.edited_at = now
+    item.body, item.body_html, item.updated_at = body, render(body), now
+    if isinstance(item, Question):
+        item.title, item.category = title.strip(), category
+    item.full_clean()
+    item.save()
+    if isinstance(item, Question):
+        item.tags.set(tags)
+    if item.status != Status.APPROVED:
+        return item
+    if isinstance(item, Question):
+        _update_search_vector(item)
+        page_cache.question_changed(item.pk, lists=True)  # title, category, tags
+        announce_question_updated(item)
+    else:
+        announce_updated(item)
+    return item
+
+
+def _validated_copy(item, **fields):
+    """The post as the edit would make it, validated (a proposal is checked like a saved edit)."""
+    from copy import copy
+
+    draft = copy(item)
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.full_clean()
+    return draft
+
+
 @transaction.atomic
 def edit_question(
     *, editor, question: Question, title: str, body: str, category: Category, tags=(), reason: str = ""
 ) -> Question:
-    """The author (or a moderator) edits a question. An author's edit of approved content goes back to
-    review when FORUM_REVIEW_EDITS is on; an author's edit of rejected content resubmits it for review."""
-    if editor.pk != question.author_id and not is_moderator(editor):
-        raise PermissionDenied("Only the author or a moderator can edit this question.")
-    ensure_can_participate(editor)
-    from .moderation import record_revision
+    """The author (or a moderator) edits a question (forum.permissions.can_edit says who may).
 
-    record_revision(item=question, editor=editor, reason=reason)
+    An author's edit of a public question that needs review (see `_edit_needs_review`) becomes a proposal:
+    the approved version stays public, and `question.pending_edit` is the proposal awaiting a moderator
+    (`approve` applies it). Any other edit applies at once, keeping the text before as a revision; the
+    author fixing a rejected question resubmits it for review."""
+    question = _locked_for_edit(editor, question)
     screened = screening.screen(author=editor, title=title, body=body, exclude=question)
+    tag_names = _clean_tags(tags)
+    if _edit_needs_review(editor, question, screened):
+        _validated_copy(question, title=title.strip(), body=body, category=category)
+        return _propose(
+            editor=editor, item=question, screened=screened, reason=reason, title=title.strip(), body=body,
+            category=category, tags=tag_names,
+        )  # fmt: skip
     screening.apply(question, screened)
-    question.title, question.body, question.category = title.strip(), body, category
-    question.body_html = render(body)
-    question.updated_at = timezone.now()
-    back_to_review = (
-        editor.pk == question.author_id
-        and question.status == Status.APPROVED
-        and (
-            screened.needs_review
-            or (settings.FORUM_REVIEW_EDITS and _requires_review(editor, is_answer=False))
-        )
-    )
     # The author fixing a rejected question resubmits it for review.
     resubmitted = editor.pk == question.author_id and question.status == Status.REJECTED
-    if back_to_review or resubmitted:
+    if resubmitted:
         question.status, question.decided_by, question.decided_at = Status.PENDING, None, None
-    question.full_clean()
-    tag_names = _clean_tags(tags)
-    question.save()
-    question.tags.set(tag_names)
+    _apply_edit(
+        question, editor=editor, reason=reason, title=title, body=body, category=category, tags=tag_names
+    )
     if is_moderator(editor) and editor.pk != question.author_id:
         audit.record(actor=editor, action="edit", target=question, subject=question.author, reason=reason)
-    if back_to_review or resubmitted:
-        from .live import announce_pending, announce_withdrawn
+    from .live import announce_pending, announce_urgent
 
-        if back_to_review:
-            announce_withdrawn(question)
+    if resubmitted:
         announce_pending(question)
-    elif question.status == Status.APPROVED:
-        _update_search_vector(question)
-        from . import page_cache
-
-        page_cache.question_changed(question.pk, lists=True)  # title, category, tags (no live event)
     if screened.is_urgent and question.status == Status.PENDING:
-        from .live import announce_urgent
-
         announce_urgent(question)
     return question
 
 
 @transaction.atomic
 def edit_answer(*, editor, answer: Answer, body: str, reason: str = "") -> Answer:
-    if editor.pk != answer.author_id and not is_moderator(editor):
-        raise PermissionDenied("Only the author or a moderator can edit this answer.")
-    ensure_can_participate(editor)
-    from .moderation import record_revision
-
-    record_revision(item=answer, editor=editor, reason=reason)
+    """The author (or a moderator) edits an answer; the same rules as `edit_question`."""
+    answer = _locked_for_edit(editor, answer)
     screened = screening.screen(author=editor, body=body, exclude=answer)
+    if _edit_needs_review(editor, answer, screened):
+        _validated_copy(answer, body=body)
+        return _propose(editor=editor, item=answer, screened=screened, reason=reason, body=body)
     screening.apply(answer, screened)
-    answer.body, answer.body_html, answer.updated_at = body, render(body), timezone.now()
-    back_to_review = (
-        editor.pk == answer.author_id
-        and answer.status == Status.APPROVED
-        and (
-            screened.needs_review
-            or (settings.FORUM_REVIEW_EDITS and _requires_review(editor, is_answer=True))
-        )
-    )
     # The author fixing a rejected answer resubmits it for review.
     resubmitted = editor.pk == answer.author_id and answer.status == Status.REJECTED
-    if back_to_review or resubmitted:
+    if resubmitted:
         answer.status, answer.decided_by, answer.decided_at = Status.PENDING, None, None
-    answer.full_clean()
-    answer.save()
+    _apply_edit(answer, editor=editor, reason=reason, body=body)
     if is_moderator(editor) and editor.pk != answer.author_id:
         audit.record(actor=editor, action="edit", target=answer, subject=answer.author, reason=reason)
-    from .live import announce_pending, announce_updated, announce_withdrawn
+    from .live import announce_pending, announce_urgent
 
-    if back_to_review:
-        refresh_answer_count(answer.question_id)
-        announce_withdrawn(answer)
+    if resubmitted:
         announce_pending(answer)
-    elif resubmitted:
-        announce_pending(answer)
-    elif answer.status == Status.APPROVED:
-        announce_updated(answer)
     if screened.is_urgent and answer.status == Status.PENDING:
-        from .live import announce_urgent
-
         announce_urgent(answer)
     return answer
 
@@ -334,7 +413,7 @@ def _decide(*, moderator, item, status: str, reason: str):
     model = type(item)
     now = timezone.now()
     changes = {"status": status, "decided_by": moderator, "decided_at": now, "decision_reason": reason}
-    if status == Status.APPROVED:
+    if status == Status.APPROVED and not isinstance(item, Revision):
         changes["approved_at"] = now
     # A conditional UPDATE: of two moderators deciding at once, exactly one matches the pending row.
     won = model.objects.filter(pk=item.pk, status=Status.PENDING).update(**changes)
@@ -348,6 +427,8 @@ def _decide(*, moderator, item, status: str, reason: str):
 def approve(*, moderator, item):
     """A moderator approves a pending question or answer: it becomes public, the author is told, the
     decision is audited, and open pages receive it live. Raises AlreadyDecided if someone was first."""
+    if isinstance(item, Revision):
+        return _approve_edit(moderator=moderator, proposal=item)
     item = _decide(moderator=moderator, item=item, status=Status.APPROVED, reason="")
     audit.record(actor=moderator, action="approve", target=item, subject=item.author)
     _went_public(item)
@@ -375,6 +456,20 @@ def reject(*, moderator, item, reason: str):
     if not reason:
         raise ValidationError({"reason": "Give the author a reason for the rejection."})
     item = _decide(moderator=moderator, item=item, status=Status.REJECTED, reason=reason)
+    if isinstance(item, Revision):  # the post keeps its public text; the proposal is kept for the record
+        post = item.post
+        audit.record(actor=moderator, action="reject_edit", target=post, reason=reason, subject=item.author)
+        from .live import announce_decided
+
+        announce_decided(item, moderator)
+        notify(
+            item.author,
+            "rejected",
+            f"Your edit of your {post.kind_name} “{post.short_title}” was not approved: {reason}",
+            post.get_absolute_url(),
+            about=post,
+        )
+        return item
     audit.record(actor=moderator, action="reject", target=item, reason=reason, subject=item.author)
     from .live import announce_decided
 
@@ -388,3 +483,33 @@ def reject(*, moderator, item, reason: str):
         about=item,
     )
     return item
+
+
+def _approve_edit(*, moderator, proposal: Revision) -> Revision:
+    """`approve` for a proposed edit: the post (still public) takes the proposed text, with a kept revision
+    of the text it replaces; open pages, search and lists follow; the author is told."""
+    if not is_moderator(moderator):
+        raise PermissionDenied("Only moderators can review content.")
+    post = proposal.post
+    post = type(post).objects.select_for_update().get(pk=post.pk)
+    if post.status != Status.APPROVED:
+        raise ValidationError(
+            f"This {post.kind_name} is no longer public (hidden or deleted): its edit cannot be applied now."
+        )
+    proposal = _decide(moderator=moderator, item=proposal, status=Status.APPROVED, reason="")
+    _apply_edit(
+        post, editor=proposal.editor, reason=proposal.reason, body=proposal.body, title=proposal.title,
+        category=proposal.category or getattr(post, "category", None), tags=proposal.tags,
+    )  # fmt: skip
+    audit.record(actor=moderator, action="approve_edit", target=post, subject=proposal.author)
+    from .live import announce_decided
+
+    announce_decided(proposal, moderator)
+    notify(
+        proposal.author,
+        "approved",
+        f"Your edit of your {post.kind_name} “{post.short_title}” was approved.",
+        post.get_absolute_url(),
+        about=post,
+    )
+    return proposal

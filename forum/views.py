@@ -15,10 +15,10 @@ from taggit.models import Tag
 
 from community.redirects import safe_next
 
-from . import answer_block, events, notifications, page_cache, selectors, services
+from . import answer_block, events, moderation, notifications, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
-from .models import Answer, Category, Question, Status, is_moderator
-from .permissions import moderator_required
+from .models import Answer, Category, Question, Revision, Status, is_moderator
+from .permissions import can_edit, moderator_required
 from .ratelimit import rate_limited
 from .safety_forms import AuditFilterForm
 from .sanctions import ensure_can_participate
@@ -151,6 +151,11 @@ def question_detail(request, pk, slug=None):
         answers = selectors.answers_for_page(question, request.user)
     if block is None:
         featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
+    pending_edits = None
+    if block is None and request.user.is_authenticated:  # the author's own edits awaiting review
+        own_answer_ids = [a.pk for a in answers if a.author_id == request.user.pk]
+        if question.author_id == request.user.pk or own_answer_ids:
+            pending_edits = selectors.own_pending_edits(request.user, question, own_answer_ids)
     can_answer = question.status == Status.APPROVED
     notifications.mark_read_on_opening(user=request.user, question=question)
     related_html = ""
@@ -172,6 +177,7 @@ def question_detail(request, pk, slug=None):
             "related_html": related_html,
             "answer_form": AnswerForm() if can_answer else None,
             "reject_form": RejectForm(),
+            "pending_edits": pending_edits,
             **live,
         },
     )
@@ -246,12 +252,20 @@ def answer_create(request, pk):
     )
 
 
+EDIT_AWAITS_REVIEW = "Your edit is saved and awaits review. Until a moderator approves it, everyone else sees the current version."
+
+
 @login_required
 def question_edit(request, pk):
     question = selectors.question_for_page(pk, request.user)
-    if question.author_id != request.user.pk and not is_moderator(request.user):
+    if not can_edit(request.user, question):
         raise PermissionDenied("Only the author or a moderator can edit this question.")
-    form = EditQuestionForm(request.POST or None, initial=EditQuestionForm.initial_for(question))
+    pending = selectors.pending_edit_of(question) if question.author_id == request.user.pk else None
+    initial = EditQuestionForm.initial_for(question)
+    if pending:  # the author comes back to their edit awaiting review: they continue from it
+        initial.update(title=pending.title, body=pending.body, tags=", ".join(pending.tags))
+        initial["category"] = pending.category_id or question.category_id
+    form = EditQuestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -267,35 +281,65 @@ def question_edit(request, pk):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            if question.status == Status.PENDING:
-                messages.info(
-                    request, "Your edit is saved and will be public again once a moderator reviews it."
-                )
+            if getattr(question, "pending_edit", None):
+                messages.info(request, EDIT_AWAITS_REVIEW)
+            elif question.status == Status.PENDING:
+                messages.info(request, "Your edit is saved and will be public once a moderator reviews it.")
             else:
                 messages.success(request, "Your edit is saved.")
             return redirect(question)
-    return render(request, "forum/question_edit.html", {"form": form, "question": question})
+    context = {"form": form, "question": question, "pending_edit": pending}
+    return render(request, "forum/question_edit.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def answer_edit(request, pk):
     answer = get_object_or_404(Answer.objects.visible_to(request.user).select_related("question"), pk=pk)
-    if answer.author_id != request.user.pk and not is_moderator(request.user):
-        raise PermissionDenied("Only the author or a moderator can edit this answer.")
-    form = EditAnswerForm(request.POST or None, initial={"body": answer.body})
-    if request.method == "POST" and form.is_valid():
-        answer = services.edit_answer(
-            editor=request.user,
-            answer=answer,
-            body=form.cleaned_data["body"],
-            reason=form.cleaned_data.get("edit_reason", ""),
+    if not can_edit(request.user, answer):
+        raise PermissionDenied(
+            "Only the author or a moderator can edit this answer, and only while its question is public."
         )
-        if answer.status == Status.PENDING:
-            messages.info(request, "Your edit is saved and will be public again once a moderator reviews it.")
+    pending = selectors.pending_edit_of(answer) if answer.author_id == request.user.pk else None
+    form = EditAnswerForm(request.POST or None, initial={"body": pending.body if pending else answer.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = services.edit_answer(
+                editor=request.user,
+                answer=answer,
+                body=form.cleaned_data["body"],
+                reason=form.cleaned_data.get("edit_reason", ""),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
         else:
-            messages.success(request, "Your edit is saved.")
-        return redirect(answer.get_absolute_url())
-    return render(request, "forum/answer_edit.html", {"form": form, "answer": answer})
+            if getattr(answer, "pending_edit", None):
+                messages.info(request, EDIT_AWAITS_REVIEW)
+            elif answer.status == Status.PENDING:
+                messages.info(request, "Your edit is saved and will be public once a moderator reviews it.")
+            else:
+                messages.success(request, "Your edit is saved.")
+            return redirect(answer.get_absolute_url())
+    context = {"form": form, "answer": answer, "pending_edit": pending}
+    return render(request, "forum/answer_edit.html", context, status=400 if form.errors else 200)
+
+
+def question_history(request, pk):
+    """The public revision history of a question: the approved versions, with the diffs between them."""
+    question = selectors.question_for_page(pk, request.user)
+    return render(
+        request,
+        "forum/history.html",
+        {"post": question, "question": question, "versions": moderation.public_history(question)},
+    )
+
+
+def answer_history(request, pk):
+    answer = get_object_or_404(Answer.objects.visible_to(request.user).select_related("question"), pk=pk)
+    return render(
+        request,
+        "forum/history.html",
+        {"post": answer, "question": answer.question, "versions": moderation.public_history(answer)},
+    )
 
 
 @require_GET
@@ -308,7 +352,13 @@ def search(request):
 
 # --- Moderation -------------------------------------------------------------------------------------------
 
-MODERATED = {"question": Question, "answer": Answer}
+MODERATED = {"question": Question, "answer": Answer, "edit": Revision}
+# What a decision needs of each kind (the author to tell; a proposed edit's post and its question).
+DECIDE_RELATED = {
+    "question": ("author",),
+    "answer": ("author", "question"),
+    "edit": ("editor", "question", "answer__question"),
+}
 
 
 @moderator_required
@@ -339,7 +389,7 @@ def moderation_decide(request, kind, pk):
     model = MODERATED.get(kind)
     if model is None:
         raise Http404
-    item = get_object_or_404(model.objects.select_related("author"), pk=pk)
+    item = get_object_or_404(model.objects.select_related(*DECIDE_RELATED[kind]), pk=pk)
     decision = request.POST.get("decision")
     try:
         if decision == "approve":

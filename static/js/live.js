@@ -195,6 +195,10 @@
       case "question.removed":
         questionRemoved(msg.stream, data.question_id);
         break;
+      case "question.updated":
+        // An edit of the question was applied: reload its text (and the rest of the page's live parts).
+        requestRefetch(msg.stream);
+        break;
       case "score":
         setScore(data.kind, data.id, data.score);
         break;
@@ -478,6 +482,8 @@
     note.className = "queue-decided";
     note.setAttribute("role", "status");
     note.textContent = verb + " by " + who + ".";
+    if (data.status === "replaced") { note.textContent = "The author replaced this edit with a newer one."; }
+    if (data.status === "withdrawn") { note.textContent = "The author withdrew this edit."; }
     preserveScroll(function () {
       item.classList.add("queue-item-decided");
       item.replaceChildren(note);
@@ -597,6 +603,7 @@
       heldAnswers = [];
       showNotice("[data-new-answers]", 0);
       replaceInner(doc, "#answer-list");
+      replaceInner(doc, "article.question");
       var count = doc.querySelector("[data-answer-count]");
       if (count) { setAnswerCount(parseInt(count.textContent, 10)); }
       doc.querySelectorAll("[data-score-for]").forEach(function (el) {

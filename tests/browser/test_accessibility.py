@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from forum import services
 from tests.browser.helpers import (
     community,
     has_visible_focus_ring,
@@ -65,7 +66,20 @@ def public_paths(c) -> list[str]:
         reverse("forum:terms"),
         reverse("forum:privacy"),
         reverse("forum:comment_policy"),
+        reverse("forum:question_history", args=[c.question.pk]),
     ]
+
+
+def propose_edit(c):
+    """The asker's edit of their approved question, awaiting review (notice, edit form, queue card)."""
+    services.edit_question(
+        editor=c.asker,
+        question=c.question,
+        title=c.question.title,
+        body=c.question.body + "\n\nUpdate: my doctor suggested a sleep diary.",
+        category=c.question.category,
+        tags=["anxiety", "sleep"],
+    )
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -79,10 +93,12 @@ def test_public_pages_have_no_serious_accessibility_problems_for_visitors(new_co
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_member_pages_have_no_serious_accessibility_problems(login, scheme):
     c = community()
+    propose_edit(c)
     page = login(c.asker, color_scheme=scheme)
     paths = [
         reverse("forum:home"),  # with "your questions awaiting review"
-        c.question.get_absolute_url(),  # with the answer form
+        c.question.get_absolute_url(),  # with the answer form and "your edit is awaiting review"
+        reverse("forum:question_edit", args=[c.question.pk]),
         c.pending_question.get_absolute_url(),
         reverse("forum:ask"),
         reverse("accounts:profile", args=[c.asker.pk]),
@@ -95,9 +111,10 @@ def test_member_pages_have_no_serious_accessibility_problems(login, scheme):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_moderator_pages_have_no_serious_accessibility_problems(login, scheme):
     c = community()
+    propose_edit(c)
     page = login(c.moderator, color_scheme=scheme)
     paths = [
-        reverse("forum:moderation_queue"),
+        reverse("forum:moderation_queue"),  # with an edit's word diff
         reverse("forum:audit_log"),
         c.question.get_absolute_url(),  # with the pending answer shown to moderators
         reverse("forum:home"),

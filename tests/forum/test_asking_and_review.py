@@ -154,8 +154,10 @@ def test_answer_without_terms_keeps_the_text(member_client):
     assert not Answer.objects.exists()
 
 
-def test_author_edit_of_approved_question_goes_back_to_review(member_client, member, client):
-    question = QuestionFactory(author=member)
+def test_author_edit_of_approved_question_waits_for_review_while_it_stays_public(
+    member_client, member, client
+):
+    question = QuestionFactory(author=member, title="How can I sleep better after shifts?")
     response = member_client.post(
         reverse("forum:question_edit", args=[question.pk]),
         {
@@ -167,9 +169,12 @@ def test_author_edit_of_approved_question_goes_back_to_review(member_client, mem
     )
     assert response.status_code == 302
     question.refresh_from_db()
-    assert question.status == Status.PENDING
+    assert question.status == Status.APPROVED  # the approved version stays public (tests/forum/test_edits.py)
+    assert question.revisions.get(status="pending").title == "How can I sleep better after night shifts?"
     client.logout()
-    assert client.get(question.get_absolute_url()).status_code == 404
+    page = client.get(question.get_absolute_url())
+    assert page.status_code == 200
+    assert "How can I sleep better after shifts?" in page.content.decode()
 
 
 def test_anonymous_question_hides_the_name_from_everyone_but_moderators(client, member, moderator_client):

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from forum import selectors, services
-from forum.models import Answer, AuditEntry, Question, Status
+from forum.models import Answer, AuditEntry, Question, Revision, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -151,10 +152,18 @@ def test_question_edit_post(role, state):
     check(response, expected_for_owner_only(role, state, found_is=302))
     world.question.refresh_from_db()
     changed = world.question.title == data["title"]
+    proposed = Revision.objects.filter(
+        question=world.question, status=Revision.State.PENDING, title=data["title"]
+    )
+    if role == "author" and state == Status.APPROVED:
+        # FORUM_REVIEW_EDITS: the edit waits for review and the approved version stays public meanwhile.
+        assert not changed and proposed.exists()
+        assert world.question.status == Status.APPROVED
+        return
     assert changed == (role in SEES_NON_PUBLIC)
-    if role == "author" and state in (Status.APPROVED, Status.REJECTED):
-        # FORUM_REVIEW_EDITS sends an approved edit back to review; fixing a rejected one resubmits it.
-        assert world.question.status == Status.PENDING
+    assert not proposed.exists()
+    if role == "author" and state == Status.REJECTED:
+        assert world.question.status == Status.PENDING  # fixing a rejected question resubmits it
     elif changed:
         assert world.question.status == state
 
@@ -195,7 +204,83 @@ def test_answer_edit(role, state, method):
         response = client.post(url, {"body": "Edited: a calm bedtime ritual helped."})
         check(response, expected_for_owner_only(role, state, found_is=302))
         world.answer.refresh_from_db()
-        assert (world.answer.body == "Edited: a calm bedtime ritual helped.") == (role in SEES_NON_PUBLIC)
+        changed = world.answer.body == "Edited: a calm bedtime ritual helped."
+        proposed = Revision.objects.filter(answer=world.answer, status=Revision.State.PENDING).exists()
+        if role == "author" and state == Status.APPROVED:
+            assert not changed and proposed  # waits for review; the approved answer stays public
+        else:
+            assert changed == (role in SEES_NON_PUBLIC)
+            assert not proposed
+
+
+# An answer's author may edit it only while its question is one they could read as any reader would.
+QUESTION_STATES_CLOSED_TO_ANSWER_EDITS = [Status.HIDDEN, Status.DELETED, Status.REJECTED, Status.PENDING]
+
+
+@pytest.mark.parametrize("question_state", QUESTION_STATES_CLOSED_TO_ANSWER_EDITS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_answer_under_a_question_that_is_not_public_cannot_be_edited_by_its_author(question_state, method):
+    world = make_world(Status.APPROVED)
+    Question.objects.filter(pk=world.host.pk).update(status=question_state)
+    url = reverse("forum:answer_edit", args=[world.answer.pk])
+    client = client_for("author", world)
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, {"body": "Edited: a calm bedtime ritual helped."})
+    assert response.status_code == 403
+    assert world.host.title not in response.content.decode()  # the hidden question's title stays hidden
+    world.answer.refresh_from_db()
+    assert world.answer.body == ANSWER_TEXT
+    assert world.answer.status == Status.APPROVED  # not pushed back into review
+    assert not Revision.objects.filter(answer=world.answer).exists()
+
+
+@pytest.mark.parametrize("question_state", QUESTION_STATES_CLOSED_TO_ANSWER_EDITS)
+def test_the_edit_service_refuses_answers_under_a_question_that_is_not_public(question_state):
+    world = make_world(Status.APPROVED)
+    Question.objects.filter(pk=world.host.pk).update(status=question_state)
+    with pytest.raises(PermissionDenied):
+        services.edit_answer(editor=world.author, answer=world.answer, body="Edited: a calm ritual helped.")
+    world.answer.refresh_from_db()
+    assert world.answer.body == ANSWER_TEXT
+
+
+def test_the_asker_may_edit_their_own_answer_on_their_own_question_awaiting_review():
+    world = make_world(Status.APPROVED)
+    Question.objects.filter(pk=world.host.pk).update(status=Status.PENDING, author=world.author)
+    response = client_for("author", world).get(reverse("forum:answer_edit", args=[world.answer.pk]))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("question_state", QUESTION_STATES_CLOSED_TO_ANSWER_EDITS)
+def test_moderators_may_still_edit_answers_under_a_question_that_is_not_public(question_state):
+    world = make_world(Status.APPROVED)
+    Question.objects.filter(pk=world.host.pk).update(status=question_state)
+    response = client_for("moderator", world).post(
+        reverse("forum:answer_edit", args=[world.answer.pk]),
+        {"body": "Edited: a calm bedtime ritual helped."},
+    )
+    assert response.status_code == 302
+    world.answer.refresh_from_db()
+    assert world.answer.body == "Edited: a calm bedtime ritual helped."
+
+
+@matrix
+@roles
+def test_history_pages(role, state):
+    """The public revision history follows the one visibility rule, and never shows a proposed edit."""
+    world = make_world(state)
+    for post, name in ((world.question, "forum:question_history"), (world.answer, "forum:answer_history")):
+        Revision.objects.create(
+            **{post.kind_name: post}, editor=world.author, body="Zanzibarproposal text.", is_proposal=True,
+            status=Revision.State.PENDING,
+        )  # fmt: skip
+        response = client_for(role, world).get(reverse(name, args=[post.pk]))
+        visible = state == Status.APPROVED or role in SEES_NON_PUBLIC
+        assert response.status_code == (200 if visible else 404)
+        if visible:
+            assert "Zanzibarproposal" not in response.content.decode()
 
 
 # --- Moderation -------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from forum import crisis, events
-from forum.models import Answer, CrisisPhrase, Question, Status
+from forum.models import Answer, CrisisPhrase, Question, Revision, Status
 from tests.factories import QuestionFactory, category, make_expert
 
 pytestmark = pytest.mark.django_db
@@ -172,10 +172,18 @@ def test_resources_are_configurable_per_country(settings):
     assert crisis.resources(None)[0]["name"] == "Lifeline Australia"
 
 
-def test_an_edit_that_adds_crisis_language_goes_back_to_the_queue_marked_urgent(
-    member_client, member, settings
+def test_an_edit_that_adds_crisis_language_reaches_the_urgent_queue(
+    member_client, member, moderator_client, settings, monkeypatch
 ):
     settings.FORUM_REVIEW_EDITS = False  # even when ordinary edits stay public
+    published = []
+    real_publish = events.publish
+
+    def spy(stream, type, data=None, **kwargs):
+        published.append(type)
+        return real_publish(stream, type, data, **kwargs)
+
+    monkeypatch.setattr(events, "publish", spy)
     question = QuestionFactory(author=member)
     member_client.post(
         reverse("forum:question_edit", args=[question.pk]),
@@ -187,8 +195,13 @@ def test_an_edit_that_adds_crisis_language_goes_back_to_the_queue_marked_urgent(
         },
     )
     question.refresh_from_db()
-    assert question.is_urgent
-    assert question.status == Status.PENDING
+    assert question.status == Status.APPROVED  # the approved version stays public meanwhile
+    assert "suicide" not in question.body
+    proposal = Revision.objects.get(question=question, status=Revision.State.PENDING)
+    assert proposal.is_urgent
+    assert "queue.urgent" in published
+    queue = moderator_client.get(reverse("forum:moderation_queue")).content.decode()
+    assert f'data-queue-item="edit-{proposal.pk}" data-urgent' in queue
     assert (
         "988 Suicide &amp; Crisis Lifeline" in member_client.get(question.get_absolute_url()).content.decode()
     )

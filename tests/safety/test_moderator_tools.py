@@ -41,12 +41,17 @@ def test_moderator_edit_keeps_a_revision_and_shows_an_escaped_diff(moderator_cli
     assert "<b>Smith</b>" not in page.split("Revision history")[1]
 
 
-def test_author_edits_are_kept_as_revisions_too(member_client, member):
+def test_author_edits_are_kept_as_revisions_too(member_client, member, settings):
+    settings.FORUM_REVIEW_EDITS = (
+        False  # the edit applies at once (with review, see tests/forum/test_edits.py)
+    )
     answer = AnswerFactory(author=member, body="Try chamomile tea before bed.")
     member_client.post(
         reverse("forum:answer_edit", args=[answer.pk]), {"body": "Try chamomile tea an hour before bed."}
     )
-    assert Revision.objects.get(answer=answer).body == "Try chamomile tea before bed."
+    kept = Revision.objects.get(answer=answer)
+    assert kept.body == "Try chamomile tea before bed."
+    assert kept.was_public and not kept.is_proposal
 
 
 def test_revision_history_is_for_moderators_only(member_client, member):
