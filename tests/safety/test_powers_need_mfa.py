@@ -110,6 +110,9 @@ OWNER_PAGES = {
     "forum:answer_edit",
     "forum:appeal_new",
     "forum:appeal",
+    # Public for public posts; for another member's post awaiting review (the targets) they must refuse.
+    "forum:question_history",
+    "forum:answer_history",
 }
 # Moderators' and experts' pages and actions. The admin site (namespace "admin") is one of them, whole.
 POWER_PAGES = {
@@ -219,6 +222,8 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
         "forum:answer_create": [({"pk": w.pending_question.pk}, {})],
         "forum:question": [({"pk": w.pending_question.pk, "slug": w.pending_question.slug}, {})],
         "forum:answer_edit": [({"pk": answer.pk}, {}), ({"pk": w.pending_answer.pk}, {})],
+        "forum:question_history": [({"pk": w.pending_question.pk}, {})],
+        "forum:answer_history": [({"pk": w.pending_answer.pk}, {})],
         "forum:accept": [({"pk": answer.pk}, {})],
         "forum:feature": [({"pk": w.expert_answer.pk}, {})],
         "forum:vote": [({"kind": "answer", "pk": w.pending_answer.pk}, {})],
