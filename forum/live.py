@@ -256,6 +256,10 @@ def announce_accepted(question, answer) -> None:
     """The asker accepted `answer` (None: withdrew the acceptance): "answer.accepted" {"question_id",
     "answer_id"} on the question's stream; open pages move the mark (and the answer to the top)."""
     page_cache.question_changed(question.pk)
+    if answer is not None:
+        answer.question = (
+            question  # the question as just saved: the answer's mark follows its accepted_answer
+        )
     events.publish(
         events.question_stream(question.pk),
         "answer.accepted",

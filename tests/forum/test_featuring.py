@@ -311,3 +311,21 @@ def test_expert_qa_page_queries_do_not_grow(client):
     for slug in ["conditions", "diet-fitness", "living-well", "mental-health"]:
         AnswerFactory(author=make_expert(slug), is_featured=True, featured_at=timezone.now())
     assert _queries(client, reverse("forum:expert_qa")) == few
+
+
+def test_the_live_accepted_event_carries_the_answer_with_its_accepted_mark(member, monkeypatch):
+    # Open pages replace the answer with this HTML: without the mark, other readers (and the asker, when the
+    # event arrives after their own click's response) saw the accepted answer lose "Accepted by the asker".
+    from forum import curation, events
+
+    sent = []
+    monkeypatch.setattr(
+        events, "publish", lambda stream, type, data=None, html="", **kw: sent.append((type, html))
+    )
+    question = QuestionFactory(author=member)
+    answer = AnswerFactory(question=question)
+    answer = Answer.objects.select_related("question").get(pk=answer.pk)  # as the view loads it
+    curation.accept_answer(actor=member, answer=answer)
+    (html,) = [html for type, html in sent if type == "answer.accepted"]
+    assert "✓ Accepted by the asker" in html
+    assert 'class="answer answer-accepted"' in html
