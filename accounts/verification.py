@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from community.claims import claim
 from forum import audit, page_cache
 from forum.notifications import notify
 
@@ -124,9 +125,10 @@ def request_more_info(*, moderator, application: ExpertApplication, message: str
     """
     _require_verifier(moderator, application)
     message = _required(message, "message", "Write what you need from the applicant.")
-    won = ExpertApplication.objects.filter(pk=application.pk, status__in=OPEN).update(
-        status=ExpertApplication.Status.MORE_INFO, info_request=message, updated_at=timezone.now()
-    )
+    won = claim(
+        ExpertApplication, application.pk, from_status=OPEN,
+        status=ExpertApplication.Status.MORE_INFO, info_request=message, updated_at=timezone.now(),
+    )  # fmt: skip
     if not won:
         raise ApplicationAlreadyDecided(_fresh(application))
     application.refresh_from_db()
@@ -160,9 +162,10 @@ def reply_to_info_request(
         raise PermissionDenied("This is not your application.")
     reply = _required(reply, "reply", "Write your answer to the moderator.")
     checked = check_documents(documents)
-    won = ExpertApplication.objects.filter(
-        pk=application.pk, status=ExpertApplication.Status.MORE_INFO
-    ).update(status=ExpertApplication.Status.PENDING, applicant_reply=reply, updated_at=timezone.now())
+    won = claim(
+        ExpertApplication, application.pk, from_status=ExpertApplication.Status.MORE_INFO,
+        status=ExpertApplication.Status.PENDING, applicant_reply=reply, updated_at=timezone.now(),
+    )  # fmt: skip
     if not won:
         raise ValidationError("This application is not waiting for your reply.")
     application.refresh_from_db()
@@ -181,10 +184,11 @@ def _fresh(application) -> ExpertApplication:
 
 def _decide(*, moderator, application, status: str, reason: str = "") -> ExpertApplication:
     now = timezone.now()
-    # A conditional UPDATE: of two moderators deciding at once, exactly one matches the open row.
-    won = ExpertApplication.objects.filter(pk=application.pk, status__in=OPEN).update(
-        status=status, decided_by=moderator, decided_at=now, decision_reason=reason, updated_at=now
-    )
+    # Of two moderators deciding at once, exactly one claims the open row.
+    won = claim(
+        ExpertApplication, application.pk, from_status=OPEN,
+        status=status, decided_by=moderator, decided_at=now, decision_reason=reason, updated_at=now,
+    )  # fmt: skip
     if not won:
         raise ApplicationAlreadyDecided(_fresh(application))
     application.refresh_from_db()
@@ -275,9 +279,10 @@ def revoke_expert(*, moderator, credential: ExpertCredential, reason: str) -> Ex
     if credential.user_id == moderator.pk:
         raise PermissionDenied("Another moderator must revoke your own verification.")
     reason = _required(reason, "reason", "Give the expert a reason.")
-    won = ExpertCredential.objects.filter(pk=credential.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoke_reason=reason
-    )
+    won = claim(
+        ExpertCredential.objects.filter(revoked_at__isnull=True), credential.pk,
+        revoked_at=timezone.now(), revoke_reason=reason,
+    )  # fmt: skip
     if not won:
         raise ValidationError("This verification is already revoked.")
     credential.refresh_from_db()
@@ -307,7 +312,7 @@ def send_expiry_notice(*, credential: ExpertCredential, now=None) -> bool:
     this call sent it.
     """
     now = now or timezone.now()
-    won = expiring_credentials(now).filter(pk=credential.pk).update(expiry_notice_sent_at=now)
+    won = claim(expiring_credentials(now), credential.pk, expiry_notice_sent_at=now)
     if not won:
         return False
     credential.refresh_from_db()

@@ -6,8 +6,8 @@ When an item's open flags reach FORUM_FLAGS_TO_HIDE and that many of its flagger
 (`with_standing`), it is hidden at once (status hidden, out of every public page, list, count, search and
 feed) and waits in the moderators' "Flagged" queue. A verified expert's post, or one whose flaggers lack
 standing, is never hidden by flags: it stays up and heads the queue as urgent, so a few throwaway accounts
-cannot take down good advice. A moderator then restores it, keeps it hidden or removes it (`decide`); every
-flagger is told the outcome.
+cannot take down good advice. A moderator then restores it, keeps it hidden or removes it
+(`moderation.decide_flagged`); every flagger is told the outcome.
 """
 
 from dataclasses import dataclass, field
@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import audit
-from .models import Flag, Question, Sanction, Status, is_moderator
+from .live import announce_flagged
+from .models import Flag, Question, Sanction, Status
 from .notifications import notify
-from .permissions import require_reason
+from .publication import set_status, tell_author
 from .sanctions import ensure_can_participate
 
 OUTCOME_TEXT = {
@@ -51,11 +52,6 @@ def _flags_can_hide(item) -> bool:
         return False
     open_flags = Flag.objects.filter(resolved_at__isnull=True, **_target_filter(item))
     return with_standing(open_flags).values("flagger").distinct().count() >= settings.FORUM_FLAGS_TO_HIDE
-
-
-def _title(item) -> str:
-    text = item.title if isinstance(item, Question) else item.question.title
-    return text if len(text) <= 80 else text[:77] + "…"
 
 
 @transaction.atomic
@@ -100,26 +96,18 @@ def flag(*, flagger, item, reason: str, text: str = "") -> Flag:
             hidden = True
         else:
             urgent = True
-    from .live import announce_flagged
-
     announce_flagged(item, open_flags=open_flags, hidden=hidden, urgent=urgent)
     return row
 
 
 def _hide_by_flags(item, count: int) -> None:
-    from .moderation import _after_status_change
-
-    type(item).objects.filter(pk=item.pk).update(status=Status.HIDDEN, previous_status=Status.APPROVED)
-    item.status, item.previous_status = Status.HIDDEN, Status.APPROVED
-    _after_status_change(item, was_public=True)
+    set_status(item, Status.HIDDEN, previous_status=Status.APPROVED)
     reason = f"Hidden automatically after {count} members flagged it; a moderator will review it."
     entry = audit.record(actor=None, action="auto_hide", target=item, reason=reason, subject=item.author)
-    kind = "question" if isinstance(item, Question) else "answer"
-    notify(
-        item.author,
-        "moderation",
-        f"Your {kind} “{_title(item)}” is hidden while a moderator reviews members' flags.",
-        reverse("forum:notices") + f"#notice-{entry.pk}",
+    tell_author(
+        item,
+        entry,
+        f"Your {item.kind_name} “{item.short_title}” is hidden while a moderator reviews members' flags.",
     )
 
 
@@ -131,43 +119,10 @@ def resolve_open_flags(*, item, moderator, outcome: str) -> int:
     if not open_flags:
         return 0
     Flag.objects.filter(pk__in=[f.pk for f in open_flags]).update(resolved_at=timezone.now(), outcome=outcome)
-    text = f"Thank you for flagging “{_title(item)}”: {OUTCOME_TEXT.get(outcome, outcome)}."
+    text = f"Thank you for flagging “{item.short_title}”: {OUTCOME_TEXT.get(outcome, outcome)}."
     for row in open_flags:
         notify(row.flagger, "moderation", text[:300], reverse("forum:notices"))
     return len(open_flags)
-
-
-DECISIONS = {"restore", "keep_hidden", "remove"}
-
-
-@transaction.atomic
-def decide(*, moderator, item, decision: str, reason: str):
-    """A moderator decides on a flagged item: restore (public again, flags dismissed), keep hidden, or
-    remove (soft delete). The author and every flagger are told."""
-    from . import moderation
-
-    if not is_moderator(moderator):
-        raise PermissionDenied("Only moderators can review flags.")
-    if decision not in DECISIONS:
-        raise ValidationError({"decision": "Choose restore, keep hidden or remove."})
-    if decision == "remove":
-        return moderation.soft_delete(moderator=moderator, item=item, reason=reason)
-    if decision == "restore":
-        if item.status == Status.HIDDEN:
-            return moderation.unhide(moderator=moderator, item=item, reason=reason)
-        reason = require_reason(reason)
-        audit.record(actor=moderator, action="dismiss_flags", target=item, reason=reason, subject=item.author)
-        resolve_open_flags(item=item, moderator=moderator, outcome="dismissed")
-        return item
-    if item.status == Status.APPROVED:
-        return moderation.hide(moderator=moderator, item=item, reason=reason)
-    reason = require_reason(reason)
-    entry = audit.record(
-        actor=moderator, action="keep_hidden", target=item, reason=reason, subject=item.author
-    )
-    moderation._tell_author(item, entry, f"After review, your post “{_title(item)}” stays hidden: {reason}")
-    resolve_open_flags(item=item, moderator=moderator, outcome="hidden")
-    return item
 
 
 # --- Reads ----------------------------------------------------------------------------------------------------
@@ -233,4 +188,4 @@ def flags_for(item) -> list[Flag]:
     return list(Flag.objects.filter(**_target_filter(item)).select_related("flagger").order_by("-created_at"))
 
 
-__all__ = ["decide", "flag", "flagged_items", "resolve_open_flags"]
+__all__ = ["flag", "flagged_items", "resolve_open_flags"]

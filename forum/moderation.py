@@ -1,5 +1,5 @@
 """Moderator tools on content: hide and unhide, soft delete and restore, lock and unlock a question, close
-one as a duplicate of another and reopen it, and the revision history of edits.
+one as a duplicate of another and reopen it, decide on flagged items, and the revision history of edits.
 
 Each action needs a reason, runs in a transaction, is recorded in the audit log with the author as subject,
 tells the author (a notification linking to their moderation notices, where they can appeal) and sends the
@@ -11,41 +11,19 @@ import difflib
 import itertools
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from . import audit
-from .models import Answer, Question, Revision, Status
-from .notifications import notify
+from . import audit, events, page_cache
+from .flags import resolve_open_flags
+from .models import Answer, Question, Revision, Status, is_moderator
 from .permissions import require_moderator, require_reason
-
-
-def _tell_author(item, entry, text: str) -> None:
-    notify(item.author, "moderation", text, reverse("forum:notices") + f"#notice-{entry.pk}")
+from .publication import set_status, tell_author
 
 
 def _locked(item):
     return type(item).objects.select_for_update().select_related("author").get(pk=item.pk)
-
-
-def _after_status_change(item, was_public: bool) -> None:
-    from . import services
-    from .live import announce_withdrawn
-
-    if isinstance(item, Answer):
-        services.refresh_answer_count(item.question_id)
-    if was_public and item.status != Status.APPROVED:
-        announce_withdrawn(item)
-    elif not was_public and item.status == Status.APPROVED:
-        services._went_public(item)
-
-
-def _resolve_flags(item, moderator, outcome: str) -> None:
-    from .flags import resolve_open_flags
-
-    resolve_open_flags(item=item, moderator=moderator, outcome=outcome)
 
 
 def _begin(moderator, item, reason: str):
@@ -54,16 +32,13 @@ def _begin(moderator, item, reason: str):
     return _locked(item), require_reason(reason)
 
 
-def _finish(*, moderator, item, was_public: bool, action: str, reason: str, message: str, flag_outcome=""):
-    """Save a status change and do what every one needs: counts, live event, audit, author, flags."""
-    if item.status == Status.APPROVED and item.approved_at is None:
-        item.approved_at = timezone.now()
-    item.save(update_fields=["status", "previous_status", "approved_at"])
-    _after_status_change(item, was_public=was_public)
+def _finish(*, moderator, item, status, previous_status, action, reason, message, flag_outcome=""):
+    """Write a status change (forum.publication) and do what every one needs: audit, author, flags."""
+    set_status(item, status, previous_status=previous_status)
     entry = audit.record(actor=moderator, action=action, target=item, reason=reason, subject=item.author)
-    _tell_author(item, entry, f"{message}: {reason}")
+    tell_author(item, entry, f"{message}: {reason}")
     if flag_outcome:
-        _resolve_flags(item, moderator, flag_outcome)
+        resolve_open_flags(item=item, moderator=moderator, outcome=flag_outcome)
     return item
 
 
@@ -73,11 +48,10 @@ def hide(*, moderator, item, reason: str):
     item, reason = _begin(moderator, item, reason)
     if item.status != Status.APPROVED:
         raise ValidationError("Only approved content can be hidden.")
-    item.previous_status, item.status = item.status, Status.HIDDEN
     message = f"A moderator hid your {item.kind_name} “{item.short_title}”"
     return _finish(
-        moderator=moderator, item=item, was_public=True, action="hide", reason=reason, message=message,
-        flag_outcome="hidden",
+        moderator=moderator, item=item, status=Status.HIDDEN, previous_status=item.status, action="hide",
+        reason=reason, message=message, flag_outcome="hidden",
     )  # fmt: skip
 
 
@@ -87,11 +61,10 @@ def unhide(*, moderator, item, reason: str):
     item, reason = _begin(moderator, item, reason)
     if item.status != Status.HIDDEN:
         raise ValidationError("This item is not hidden.")
-    item.status, item.previous_status = Status.APPROVED, ""
     message = f"Your {item.kind_name} “{item.short_title}” is visible again"
     return _finish(
-        moderator=moderator, item=item, was_public=False, action="unhide", reason=reason, message=message,
-        flag_outcome="restored",
+        moderator=moderator, item=item, status=Status.APPROVED, previous_status="", action="unhide",
+        reason=reason, message=message, flag_outcome="restored",
     )  # fmt: skip
 
 
@@ -101,12 +74,10 @@ def soft_delete(*, moderator, item, reason: str):
     item, reason = _begin(moderator, item, reason)
     if item.status == Status.DELETED:
         raise ValidationError("This item is already deleted.")
-    was_public = item.status == Status.APPROVED
-    item.previous_status, item.status = item.status, Status.DELETED
     message = f"A moderator removed your {item.kind_name} “{item.short_title}”"
     return _finish(
-        moderator=moderator, item=item, was_public=was_public, action="delete", reason=reason, message=message,
-        flag_outcome="removed",
+        moderator=moderator, item=item, status=Status.DELETED, previous_status=item.status, action="delete",
+        reason=reason, message=message, flag_outcome="removed",
     )  # fmt: skip
 
 
@@ -116,16 +87,14 @@ def restore(*, moderator, item, reason: str):
     item, reason = _begin(moderator, item, reason)
     if item.status != Status.DELETED:
         raise ValidationError("This item is not deleted.")
-    item.status, item.previous_status = item.previous_status or Status.APPROVED, ""
     message = f"A moderator restored your {item.kind_name} “{item.short_title}”"
     return _finish(
-        moderator=moderator, item=item, was_public=False, action="restore", reason=reason, message=message
-    )
+        moderator=moderator, item=item, status=item.previous_status or Status.APPROVED, previous_status="",
+        action="restore", reason=reason, message=message,
+    )  # fmt: skip
 
 
 def _question_event(question: Question, type_: str) -> None:
-    from . import events, page_cache
-
     page_cache.question_changed(question.pk)  # locked or closed: the anonymous page says so
     events.publish(events.question_stream(question.pk), type_, {"question_id": question.pk})
 
@@ -142,7 +111,7 @@ def _set_locked(*, moderator, question: Question, reason: str, locked: bool) -> 
         message = f"A moderator locked your question “{question.short_title}”"
     else:
         message = f"Your question “{question.short_title}” takes answers again"
-    _tell_author(question, entry, f"{message}: {reason}")
+    tell_author(question, entry, f"{message}: {reason}")
     _question_event(question, f"question.{action}ed")
     return question
 
@@ -179,7 +148,7 @@ def close_as_duplicate(*, moderator, question: Question, original: Question, rea
     entry = audit.record(
         actor=moderator, action="close_duplicate", target=question, reason=reason, subject=question.author
     )
-    _tell_author(
+    tell_author(
         question,
         entry,
         f"Your question “{question.short_title}” was closed as a duplicate of “{original.title}”.",
@@ -198,9 +167,42 @@ def reopen(*, moderator, question: Question, reason: str) -> Question:
     entry = audit.record(
         actor=moderator, action="reopen", target=question, reason=reason, subject=question.author
     )
-    _tell_author(question, entry, f"Your question “{question.short_title}” was reopened: {reason}")
+    tell_author(question, entry, f"Your question “{question.short_title}” was reopened: {reason}")
     _question_event(question, "question.reopened")
     return question
+
+
+# --- Flagged items ------------------------------------------------------------------------------------------
+
+FLAG_DECISIONS = {"restore", "keep_hidden", "remove"}
+
+
+@transaction.atomic
+def decide_flagged(*, moderator, item, decision: str, reason: str):
+    """A moderator decides on a flagged item: restore (public again, flags dismissed), keep hidden, or
+    remove (soft delete). The author and every flagger are told."""
+    if not is_moderator(moderator):
+        raise PermissionDenied("Only moderators can review flags.")
+    if decision not in FLAG_DECISIONS:
+        raise ValidationError({"decision": "Choose restore, keep hidden or remove."})
+    if decision == "remove":
+        return soft_delete(moderator=moderator, item=item, reason=reason)
+    if decision == "restore":
+        if item.status == Status.HIDDEN:
+            return unhide(moderator=moderator, item=item, reason=reason)
+        reason = require_reason(reason)
+        audit.record(actor=moderator, action="dismiss_flags", target=item, reason=reason, subject=item.author)
+        resolve_open_flags(item=item, moderator=moderator, outcome="dismissed")
+        return item
+    if item.status == Status.APPROVED:
+        return hide(moderator=moderator, item=item, reason=reason)
+    reason = require_reason(reason)
+    entry = audit.record(
+        actor=moderator, action="keep_hidden", target=item, reason=reason, subject=item.author
+    )
+    tell_author(item, entry, f"After review, your post “{item.short_title}” stays hidden: {reason}")
+    resolve_open_flags(item=item, moderator=moderator, outcome="hidden")
+    return item
 
 
 # --- Revisions ----------------------------------------------------------------------------------------------

@@ -131,7 +131,7 @@ def flagged(request):
 def flag_decide(request, kind, pk):
     item = _item_or_404(kind, pk)
     try:
-        flags.decide(
+        moderation.decide_flagged(
             moderator=request.user,
             item=item,
             decision=request.POST.get("decision", ""),

@@ -10,13 +10,15 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from . import audit
-from .models import Answer, Question, Sanction, Status
+from .models import Sanction
 from .notifications import notify
 from .permissions import require_moderator, require_reason
+from .publication import hide_all_by
 
 SHOWN_RESTRICTION_SECONDS = 300
 
@@ -76,21 +78,6 @@ def ensure_can_participate(user) -> None:
         raise MemberRestricted(sanction)
 
 
-def _hide_all_content(member, moderator, reason: str) -> int:
-    from .live import announce_withdrawn
-    from .services import refresh_answer_count
-
-    hidden = 0
-    for model in (Question, Answer):
-        for item in model.objects.filter(author=member, status=Status.APPROVED):
-            model.objects.filter(pk=item.pk).update(status=Status.HIDDEN, previous_status=Status.APPROVED)
-            if isinstance(item, Answer):
-                refresh_answer_count(item.question_id)
-            announce_withdrawn(item)
-            hidden += 1
-    return hidden
-
-
 @transaction.atomic
 def sanction(*, moderator, member, kind: str, reason: str, days: int | None = None, hide_content=False):
     """A moderator warns, suspends (for `days`) or bans a member, with a reason the member sees. Suspended
@@ -116,7 +103,7 @@ def sanction(*, moderator, member, kind: str, reason: str, days: int | None = No
         ends_at=ends_at,
         hide_content=hide_content,
     )
-    hidden = _hide_all_content(member, moderator, reason) if hide_content else 0
+    hidden = hide_all_by(member) if hide_content else 0
     label = {"warn": "warning", "suspend": "suspension", "ban": "ban"}[kind]
     detail = f" until {ends_at:%-d %B %Y}" if ends_at else ""
     audit_reason = reason + (
@@ -148,6 +135,4 @@ def lift(*, moderator, sanction_row: Sanction, reason: str) -> Sanction:
 
 
 def _notices_url(entry) -> str:
-    from django.urls import reverse
-
     return reverse("forum:notices") + f"#notice-{entry.pk}"

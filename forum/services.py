@@ -3,19 +3,33 @@ them; nothing else writes. Each checks permission, writes inside a transaction, 
 where a moderator acted, and publishes its live event after commit.
 """
 
+from copy import copy
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import badges
 from accounts.permissions import acting_expert
+from community.claims import claim
 
-from . import audit, screening
+from . import audit, page_cache, screening
+from .live import (
+    announce_decided,
+    announce_pending,
+    announce_question_updated,
+    announce_replaced,
+    announce_updated,
+    announce_urgent,
+)
 from .markdown import render
 from .models import Answer, Category, Question, Revision, Status, is_moderator
+from .moderation import record_revision
 from .notifications import notify
 from .permissions import can_edit
+from .publication import update_search_vector, went_public
 from .sanctions import ensure_can_participate
 
 
@@ -57,9 +71,7 @@ def _requires_review(author, *, is_answer: bool) -> bool:
 
 
 def _is_trusted(user) -> bool:
-    from accounts.badges import is_trusted
-
-    return is_trusted(user)
+    return badges.is_trusted(user)
 
 
 def _clean_tags(tags) -> list[str]:
@@ -76,49 +88,6 @@ def _clean_tags(tags) -> list[str]:
 def _require_terms(accepted_terms: bool) -> None:
     if not accepted_terms:
         raise ValidationError({"accept_terms": "Please accept the community terms to post."})
-
-
-def _update_search_vector(question: Question) -> None:
-    if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchVector
-
-        Question.objects.filter(pk=question.pk).update(
-            search_vector=SearchVector("title", weight="A", config="english")
-            + SearchVector("body", weight="B", config="english")
-        )
-
-
-def refresh_answer_count(question_id: int) -> None:
-    """Recount a question's public answers, and those by active experts ("awaiting an expert" lists read
-    it), from the rows: one indexed aggregate."""
-    from django.db.models import Count, Exists, OuterRef, Q
-
-    from accounts.models import ExpertCredential
-
-    counts = (
-        Answer.objects.filter(question_id=question_id, status=Status.APPROVED)
-        .annotate(by_expert=Exists(ExpertCredential.objects.active().filter(user=OuterRef("author"))))
-        .aggregate(total=Count("pk"), experts=Count("pk", filter=Q(by_expert=True)))
-    )
-    Question.objects.filter(pk=question_id).update(
-        answer_count=counts["total"], expert_answer_count=counts["experts"]
-    )
-
-
-def _went_public(item) -> None:
-    """Side effects of an item becoming visible to everyone (search, counts, live feeds)."""
-    from accounts import badges
-
-    from .live import announce_public
-
-    if isinstance(item, Question):
-        _update_search_vector(item)
-        badges.award_badges_for(item.author, only=badges.ON_QUESTION_PUBLISHED)
-    else:
-        refresh_answer_count(item.question_id)
-        Question.objects.filter(pk=item.question_id).update(last_activity_at=timezone.now())
-        badges.award_badges_for(item.author, only=badges.ON_ANSWER_PUBLISHED)
-    announce_public(item)
 
 
 @transaction.atomic
@@ -165,14 +134,10 @@ def ask(
     if tag_names:
         question.tags.set(tag_names)
     if status == Status.APPROVED:
-        _went_public(question)
+        went_public(question)
     else:
-        from .live import announce_pending
-
         announce_pending(question)
     if screened.is_urgent:
-        from .live import announce_urgent
-
         announce_urgent(question)
     return question
 
@@ -207,15 +172,11 @@ def answer(*, author, question: Question, body: str, accepted_terms: bool) -> An
     item.full_clean()
     item.save()
     if status == Status.APPROVED:
-        _went_public(item)
+        went_public(item)
         _notify_asker_of_answer(item)
     else:
-        from .live import announce_pending
-
         announce_pending(item)
     if screened.is_urgent:
-        from .live import announce_urgent
-
         announce_urgent(item)
     return item
 
@@ -264,8 +225,6 @@ def _locked_for_edit(editor, item):
 def _propose(*, editor, item, screened, reason: str, body: str, title: str = "", category=None, tags=()):
     """Keep an author's edit of public content as a proposal for the moderation queue: the post stays as it
     is for everyone. A pending proposal of the same post is replaced (one waits at a time)."""
-    from .live import announce_pending, announce_replaced, announce_urgent
-
     for replaced in Revision.objects.filter(**{item.kind_name: item}, status=Revision.State.PENDING):
         replaced.status, replaced.decided_at = Revision.State.REPLACED, timezone.now()
         replaced.save(update_fields=["status", "decided_at"])
@@ -294,8 +253,6 @@ def _propose(*, editor, item, screened, reason: str, body: str, title: str = "",
 def withdraw_pending_edits(*, author) -> int:
     """Drop `author`'s edits awaiting review (their account is being deleted: unpublished text goes with
     it); their posts keep the approved text and open queues mark the cards. Returns how many there were."""
-    from .live import announce_replaced
-
     proposals = list(Revision.objects.filter(editor=author, status=Revision.State.PENDING))
     for proposal in proposals:
         proposal.status = "withdrawn"  # for the event only: the row is deleted
@@ -307,10 +264,6 @@ def withdraw_pending_edits(*, author) -> int:
 def _apply_edit(item, *, editor, reason: str, body: str, title=None, category=None, tags=None):
     """Change the post's text (with a kept revision of the text before), and tell whoever sees it: a public
     question's search entry, pages and lists; a public answer's open pages."""
-    from . import page_cache
-    from .live import announce_question_updated, announce_updated
-    from .moderation import record_revision
-
     record_revision(item=item, editor=editor, reason=reason)
     now = timezone.now()
     if item.status == Status.APPROVED:
@@ -325,7 +278,7 @@ def _apply_edit(item, *, editor, reason: str, body: str, title=None, category=No
     if item.status != Status.APPROVED:
         return item
     if isinstance(item, Question):
-        _update_search_vector(item)
+        update_search_vector(item)
         page_cache.question_changed(item.pk, lists=True)  # title, category, tags
         announce_question_updated(item)
     else:
@@ -335,8 +288,6 @@ def _apply_edit(item, *, editor, reason: str, body: str, title=None, category=No
 
 def _validated_copy(item, **fields):
     """The post as the edit would make it, validated (a proposal is checked like a saved edit)."""
-    from copy import copy
-
     draft = copy(item)
     for name, value in fields.items():
         setattr(draft, name, value)
@@ -373,8 +324,6 @@ def edit_question(
     )
     if is_moderator(editor) and editor.pk != question.author_id:
         audit.record(actor=editor, action="edit", target=question, subject=question.author, reason=reason)
-    from .live import announce_pending, announce_urgent
-
     if resubmitted:
         announce_pending(question)
     if screened.is_urgent and question.status == Status.PENDING:
@@ -398,8 +347,6 @@ def edit_answer(*, editor, answer: Answer, body: str, reason: str = "") -> Answe
     _apply_edit(answer, editor=editor, reason=reason, body=body)
     if is_moderator(editor) and editor.pk != answer.author_id:
         audit.record(actor=editor, action="edit", target=answer, subject=answer.author, reason=reason)
-    from .live import announce_pending, announce_urgent
-
     if resubmitted:
         announce_pending(answer)
     if screened.is_urgent and answer.status == Status.PENDING:
@@ -415,9 +362,8 @@ def _decide(*, moderator, item, status: str, reason: str):
     changes = {"status": status, "decided_by": moderator, "decided_at": now, "decision_reason": reason}
     if status == Status.APPROVED and not isinstance(item, Revision):
         changes["approved_at"] = now
-    # A conditional UPDATE: of two moderators deciding at once, exactly one matches the pending row.
-    won = model.objects.filter(pk=item.pk, status=Status.PENDING).update(**changes)
-    if not won:
+    # Of two moderators deciding at once, exactly one claims the pending row.
+    if not claim(model, item.pk, from_status=Status.PENDING, **changes):
         raise AlreadyDecided(model.objects.select_related("decided_by").get(pk=item.pk))
     item.refresh_from_db()
     return item
@@ -431,9 +377,7 @@ def approve(*, moderator, item):
         return _approve_edit(moderator=moderator, proposal=item)
     item = _decide(moderator=moderator, item=item, status=Status.APPROVED, reason="")
     audit.record(actor=moderator, action="approve", target=item, subject=item.author)
-    _went_public(item)
-    from .live import announce_decided
-
+    went_public(item)
     announce_decided(item, moderator)
     kind_name = "question" if isinstance(item, Question) else "answer"
     notify(
@@ -459,8 +403,6 @@ def reject(*, moderator, item, reason: str):
     if isinstance(item, Revision):  # the post keeps its public text; the proposal is kept for the record
         post = item.post
         audit.record(actor=moderator, action="reject_edit", target=post, reason=reason, subject=item.author)
-        from .live import announce_decided
-
         announce_decided(item, moderator)
         notify(
             item.author,
@@ -471,8 +413,6 @@ def reject(*, moderator, item, reason: str):
         )
         return item
     audit.record(actor=moderator, action="reject", target=item, reason=reason, subject=item.author)
-    from .live import announce_decided
-
     announce_decided(item, moderator)
     kind_name = "question" if isinstance(item, Question) else "answer"
     notify(
@@ -502,8 +442,6 @@ def _approve_edit(*, moderator, proposal: Revision) -> Revision:
         category=proposal.category or getattr(post, "category", None), tags=proposal.tags,
     )  # fmt: skip
     audit.record(actor=moderator, action="approve_edit", target=post, subject=proposal.author)
-    from .live import announce_decided
-
     announce_decided(proposal, moderator)
     notify(
         proposal.author,

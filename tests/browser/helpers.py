@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import ExpertCredential, User
-from forum import services
+from forum import publication
 from forum.models import Answer, Question, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
@@ -58,7 +58,7 @@ def community() -> Community:
         approved_at=timezone.now() - timedelta(minutes=3),
     )
     question.tags.set(["anxiety", "sleep"])
-    services._update_search_vector(question)  # factories write rows directly; search needs the vector
+    publication.update_search_vector(question)  # factories write rows directly; search needs the vector
     expert_answer = AnswerFactory(
         question=question,
         author=expert,

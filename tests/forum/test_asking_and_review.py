@@ -223,7 +223,7 @@ def test_answers_are_counted_only_when_approved(client):
     question = QuestionFactory()
     AnswerFactory(question=question, status=Status.PENDING)
     AnswerFactory(question=question, status=Status.REJECTED)
-    from forum.services import refresh_answer_count
+    from forum.publication import refresh_answer_count
 
     refresh_answer_count(question.pk)
     page = client.get(question.get_absolute_url()).content.decode()

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from forum import events, moderation, services
+from forum import events, moderation, publication
 from forum.models import AuditEntry, Notification, Question, Revision, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
 
@@ -19,7 +19,7 @@ NEW_BODY = "I wake up at night and cannot fall asleep again. Update: magnesium d
 @pytest.fixture
 def question(member):
     question = QuestionFactory(author=member, title="How can I sleep through the night?", body=OLD_BODY)
-    services._update_search_vector(question)  # factories write rows directly; search needs the vector
+    publication.update_search_vector(question)  # factories write rows directly; search needs the vector
     return question
 
 
@@ -254,7 +254,7 @@ def test_an_answer_edit_waits_for_review_and_then_updates_the_page(
     client, member, member_client, moderator_client, monkeypatch
 ):
     answer = AnswerFactory(author=member, question=QuestionFactory(author=UserFactory()), body=OLD_ANSWER)
-    services.refresh_answer_count(answer.question_id)
+    publication.refresh_answer_count(answer.question_id)
     response = member_client.post(reverse("forum:answer_edit", args=[answer.pk]), {"body": NEW_ANSWER})
     assert response.status_code == 302
     answer.refresh_from_db()

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from forum import selectors, services
+from forum import publication, selectors, services
 from forum.models import Answer, AuditEntry, Question, Revision, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
@@ -69,7 +69,7 @@ def make_world(state, *, anonymous=False) -> World:
     host = QuestionFactory(title="What helps with winter tiredness?", category=category("living-well"))
     AnswerFactory(question=host, body="Daylight walks in the morning helped me.")
     answer = AnswerFactory(question=host, author=author, body=ANSWER_TEXT, status=state, **decided)
-    services.refresh_answer_count(host.pk)
+    publication.refresh_answer_count(host.pk)
     index_for_search(question, neighbour, host)
     return World(author, UserFactory(), moderator, question, answer, host, neighbour)
 
@@ -446,7 +446,7 @@ def test_anonymous_question_never_names_its_author_to_non_moderators(role, page)
 def test_asker_replying_on_their_anonymous_question_stays_anonymous(role):
     world = make_world(Status.APPROVED, anonymous=True)
     AnswerFactory(question=world.question, author=world.author, body="Update from me: it got better.")
-    services.refresh_answer_count(world.question.pk)
+    publication.refresh_answer_count(world.question.pk)
     html = main_of(client_for(role, world).get(world.question.get_absolute_url()))
     assert "Update from me: it got better." in html
     if role == "moderator":

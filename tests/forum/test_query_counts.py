@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum import services
+from forum import publication
 from forum.models import Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
@@ -133,7 +133,7 @@ def test_search_page_queries_do_not_grow_with_results(role, django_assert_max_nu
         questions = tagged_questions(n)
         if settings.IS_POSTGRES:
             for question in questions:
-                services._update_search_vector(question)
+                publication.update_search_vector(question)
         return questions
 
     counts = measure(
@@ -151,7 +151,7 @@ def question_with_answers(n):
         AnswerFactory(question=question, author=UserFactory(), status=Status.APPROVED)
         if i % 5 == 0:
             AnswerFactory(question=question, author=UserFactory(), status=Status.PENDING)
-    services.refresh_answer_count(question.pk)
+    publication.refresh_answer_count(question.pk)
     return question
 
 

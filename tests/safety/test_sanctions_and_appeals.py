@@ -3,10 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from forum import events, publication
 from forum.models import Answer, Appeal, AuditEntry, Flag, Notification, Question, Sanction, Status, Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category
 
@@ -202,3 +205,39 @@ def test_the_question_page_shows_the_answer_form_or_the_notice_as_sanctions_star
     assert not shows_form()
     row.delete()
     assert shows_form()
+
+
+def test_hiding_a_members_content_is_one_update_per_kind_and_one_recount_per_question(
+    moderator_client, member, monkeypatch
+):
+    busy, quiet = QuestionFactory(), QuestionFactory()
+    own_questions = [QuestionFactory(author=member) for _ in range(2)]
+    own_answers = [AnswerFactory(author=member, question=busy) for _ in range(4)]
+    own_answers.append(AnswerFactory(author=member, question=quiet))
+    AnswerFactory(question=busy)  # another member's answer stays public
+    for question in (busy, quiet):
+        publication.refresh_answer_count(question.pk)
+    published = []
+    monkeypatch.setattr(
+        events, "publish", lambda stream, type, data=None, **kw: published.append((type, data))
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = sanction(moderator_client, member, "ban", hide_content="on")
+
+    assert response.status_code == 302
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len([sql for sql in updates if sql.startswith('UPDATE "forum_question" SET "status"')]) == 1
+    assert len([sql for sql in updates if sql.startswith('UPDATE "forum_answer" SET "status"')]) == 1
+    assert len([sql for sql in updates if sql.startswith('UPDATE "forum_question" SET "answer_count"')]) == 2
+    assert not Question.objects.filter(author=member, status=Status.APPROVED).exists()
+    assert not Answer.objects.filter(author=member, status=Status.APPROVED).exists()
+    assert set(Answer.objects.filter(author=member).values_list("previous_status", flat=True)) == {"approved"}
+    assert Question.objects.get(pk=busy.pk).answer_count == 1
+    assert Question.objects.get(pk=quiet.pk).answer_count == 0
+    # The same live effects as one hide each: every item leaves the open pages and feeds.
+    removed_answers = sorted(data["answer_id"] for type_, data in published if type_ == "answer.removed")
+    assert removed_answers == sorted(a.pk for a in own_answers)
+    removed_questions = {data["question_id"] for type_, data in published if type_ == "question.removed"}
+    assert removed_questions == {q.pk for q in own_questions}
+    assert "(7 items hidden)" in AuditEntry.objects.get(action="ban").reason
