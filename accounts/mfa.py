@@ -29,7 +29,6 @@ from django.urls import reverse
 
 # Views owned by other modules that only moderators or experts can use.
 POWER_VIEW_NAMES = {"forum:feature", "forum:awaiting_expert"}
-MFA_SETUP_NAMES = {"mfa_activate_totp", "mfa_index", "mfa_view_recovery_codes", "mfa_generate_recovery_codes"}
 
 
 def uses_powers(view):

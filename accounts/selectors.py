@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from forum.models import Answer, Category, Question
 
-from .models import Badge, BadgeAward, ExpertApplication, ExpertCredential, ExpertDocument, User
+from .models import Badge, BadgeAward, ExpertApplication, ExpertCredential, ExpertDocument
 
 
 def _public_answer_count(user_field: str):
@@ -137,7 +137,3 @@ def profile_answers(member, *, featured: bool | None = None, limit: int = 10) ->
         .defer("body", "question__body", "question__body_html", "question__search_vector")
         .order_by(*order)[:limit]
     )
-
-
-def member_for_profile(pk: int) -> User:
-    return User.objects.select_related("expert_credential__specialty").get(pk=pk, is_active=True)

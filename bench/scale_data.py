@@ -159,22 +159,72 @@ def finish(*, first_question_id: int = 1, now=None) -> None:
 
 def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
     """Add a scaled data set to the database. Returns the row counts written and the seconds taken."""
-    rng = random.Random(seed)
-    plan = Plan.for_scale(scale)
-    started = time.perf_counter()
-    timings: dict[str, float] = {}
-    now = timezone.now()
-    categories = list(Category.objects.all())
-    password = User().password or "!"  # unusable password: scale members cannot log in
-
-    def step(name):
-        timings[name] = round(time.perf_counter() - started - sum(timings.values()), 2)
-        log(f"  {name}: {timings[name]} s")
-
+    run = _Generation(scale, seed, log)
     with transaction.atomic():
-        # Members, some of them experts.
+        run.members_and_experts()
+        run.step("members and experts")
+        run.tag_names()
+        run.questions()
+        run.step("questions")
+        run.question_tags()
+        run.step("tags")
+        run.answers()
+        run.step("answers")
+        run.votes()
+        run.step("votes")
+        _recount_scores(run.first_q)
+        run.step("scores and search vectors")
+        _reset_sequences(User, ExpertCredential, Question, TaggedQuestion, Answer, Vote)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    run.step("analyze")
+    # After ANALYZE: these joins need the planner to know the tables' real sizes.
+    finish(first_question_id=run.first_q, now=run.now)
+    run.step("accepted answers, expert counts, activity and reputation")
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (tests run in a transaction)
+        # The UPDATEs above left a dead version of nearly every question and answer (3.8 million at scale
+        # 10), which index scans still visit until autovacuum gets round to them: a site's tables do not
+        # look like that, so the benchmark's should not either.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
+        run.step("vacuum")
+    return {
+        "members": run.plan.members,
+        "experts": len(run.expert_ids),
+        "questions": run.plan.questions,
+        "tagged": run.tagged,
+        "answers": len(run.a_ids),
+        "votes": run.votes_written,
+        "big_question_id": run.q_ids[0],
+        "seconds": round(time.perf_counter() - run.started, 1),
+        "timings": run.timings,
+    }
+
+
+class _Generation:
+    """One run of `generate`: its random source and what each step made, for the steps after it. The steps
+    draw from the one seeded random source in a fixed order, so a seed always gives the same data."""
+
+    def __init__(self, scale: float, seed: int, log):
+        self.rng = random.Random(seed)
+        self.plan = Plan.for_scale(scale)
+        self.log = log
+        self.started = time.perf_counter()
+        self.timings: dict[str, float] = {}
+        self.now = timezone.now()
+        self.categories = list(Category.objects.all())
+
+    def step(self, name: str) -> None:
+        self.timings[name] = round(time.perf_counter() - self.started - sum(self.timings.values()), 2)
+        self.log(f"  {name}: {self.timings[name]} s")
+
+    def members_and_experts(self) -> None:
+        """Members, some of them experts."""
+        rng, now, categories = self.rng, self.now, self.categories
+        password = User().password or "!"  # unusable password: scale members cannot log in
         first_user = _next_id(User)
-        user_ids = list(range(first_user, first_user + plan.members))
+        user_ids = self.user_ids = list(range(first_user, first_user + self.plan.members))
         joined = [now - timedelta(days=rng.randint(1, 1500)) for _ in user_ids]
         _write(
             User,
@@ -187,7 +237,7 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
                 for i, uid in enumerate(user_ids)
             ),
         )  # fmt: skip
-        expert_ids = rng.sample(user_ids, min(plan.experts, len(user_ids)))
+        expert_ids = self.expert_ids = rng.sample(user_ids, min(self.plan.experts, len(user_ids)))
         first_cred = _next_id(ExpertCredential)
         _write(
             ExpertCredential,
@@ -208,31 +258,37 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
             ],
             batch_size=1000,
         )
-        step("members and experts")
+        self.member_weights = _zipf_weights(len(user_ids), 0.8)
 
-        # Tags with a Zipf popularity.
+    def tag_names(self) -> None:
+        """Tags with a Zipf popularity."""
         existing = set(Tag.objects.values_list("slug", flat=True))
         names = [f"{s}" for s in SUBJECTS] + [f"topic-{i}" for i in range(TAG_COUNT - len(SUBJECTS))]
         Tag.objects.bulk_create(
             [Tag(name=n, slug=slugify(n)) for n in names if slugify(n) not in existing], batch_size=1000
         )
-        tags = list(Tag.objects.filter(slug__in=[slugify(n) for n in names]).values_list("pk", flat=True))
-        tag_weights = _zipf_weights(len(tags))
+        self.tags = list(
+            Tag.objects.filter(slug__in=[slugify(n) for n in names]).values_list("pk", flat=True)
+        )
+        self.tag_weights = _zipf_weights(len(self.tags))
 
-        # Questions: mostly approved, some pending or rejected; categories skewed too.
-        bodies = [" ".join(rng.sample(SENTENCES, 4)) for _ in range(200)]
-        rendered = [render(b) for b in bodies]
+    def questions(self) -> None:
+        """Questions: mostly approved, some pending or rejected; categories skewed too."""
+        rng, now, categories = self.rng, self.now, self.categories
+        bodies = self.bodies = [" ".join(rng.sample(SENTENCES, 4)) for _ in range(200)]
+        rendered = self.rendered = [render(b) for b in bodies]
         category_weights = [0.4, 0.25, 0.2, 0.15][: len(categories)] + [0.1] * max(0, len(categories) - 4)
-        member_weights = _zipf_weights(len(user_ids), 0.8)
-        first_q = _next_id(Question)
-        q_ids = list(range(first_q, first_q + plan.questions))
-        q_status = [
+        self.first_q = _next_id(Question)
+        q_ids = self.q_ids = list(range(self.first_q, self.first_q + self.plan.questions))
+        q_status = self.q_status = [
             Status.APPROVED if r < 0.95 else (Status.PENDING if r < 0.98 else Status.REJECTED)
             for r in (rng.random() for _ in q_ids)
         ]
         q_status[0] = Status.APPROVED  # the big question
-        q_created = sorted(now - timedelta(minutes=rng.randint(10, 3 * 365 * 24 * 60)) for _ in q_ids)
-        q_authors = rng.choices(user_ids, weights=member_weights, k=len(q_ids))
+        q_created = self.q_created = sorted(
+            now - timedelta(minutes=rng.randint(10, 3 * 365 * 24 * 60)) for _ in q_ids
+        )
+        q_authors = self.q_authors = rng.choices(self.user_ids, weights=self.member_weights, k=len(q_ids))
 
         def question_rows():
             for i, qid in enumerate(q_ids):
@@ -251,21 +307,27 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
                 )  # fmt: skip
 
         _write(Question, question_rows())
-        step("questions")
 
+    def question_tags(self) -> None:
         first_tq = _next_id(TaggedQuestion)
         tq_rows = []
-        for qid in q_ids:
-            for tag_id in set(rng.choices(tags, weights=tag_weights, k=rng.randint(1, 4))):
+        for qid in self.q_ids:
+            for tag_id in set(
+                self.rng.choices(self.tags, weights=self.tag_weights, k=self.rng.randint(1, 4))
+            ):
                 tq_rows.append(
                     TaggedQuestion(id=first_tq + len(tq_rows), content_object_id=qid, tag_id=tag_id)
                 )
         _write(TaggedQuestion, tq_rows)
-        step("tags")
+        self.tagged = len(tq_rows)
 
-        # Answers: the first question gets 300; the rest are spread with a long tail.
-        approved_q = [qid for qid, st in zip(q_ids, q_status, strict=True) if st == Status.APPROVED]
-        remaining = max(0, plan.answers - BIG_QUESTION_ANSWERS)
+    def _answer_targets(self) -> list[int]:
+        """The question of each answer: the first question gets 300; the rest are spread with a long tail."""
+        rng, q_ids = self.rng, self.q_ids
+        approved_q = self.approved_q = [
+            qid for qid, st in zip(q_ids, self.q_status, strict=True) if st == Status.APPROVED
+        ]
+        remaining = max(0, self.plan.answers - BIG_QUESTION_ANSWERS)
         others = [qid for qid in approved_q if qid != q_ids[0]] or approved_q
         q_weights = _zipf_weights(len(others), 0.6)
         rng.shuffle(q_weights)
@@ -277,14 +339,22 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
             per_question[qid] = per_question.get(qid, 0) + 1
             if per_question[qid] > OTHER_ANSWERS_CAP:
                 picks[i] = rng.choice(others)
-        targets = [q_ids[0]] * min(BIG_QUESTION_ANSWERS, plan.answers) + picks
-        created_of = dict(zip(q_ids, q_created, strict=True))
+        return [q_ids[0]] * min(BIG_QUESTION_ANSWERS, self.plan.answers) + picks
+
+    def answers(self) -> None:
+        rng, now, bodies, rendered = self.rng, self.now, self.bodies, self.rendered
+        targets = self._answer_targets()
+        created_of = dict(zip(self.q_ids, self.q_created, strict=True))
         first_a = _next_id(Answer)
-        a_ids = list(range(first_a, first_a + len(targets)))
-        expert_set = set(expert_ids)
-        member_picks = rng.choices(user_ids, weights=member_weights, k=len(targets))
-        a_authors = [rng.choice(expert_ids) if rng.random() < 0.08 else pick for pick in member_picks]
-        a_status = [Status.APPROVED if rng.random() < 0.96 else Status.PENDING for _ in targets]
+        a_ids = self.a_ids = list(range(first_a, first_a + len(targets)))
+        expert_set = set(self.expert_ids)
+        member_picks = rng.choices(self.user_ids, weights=self.member_weights, k=len(targets))
+        a_authors = self.a_authors = [
+            rng.choice(self.expert_ids) if rng.random() < 0.08 else pick for pick in member_picks
+        ]
+        a_status = self.a_status = [
+            Status.APPROVED if rng.random() < 0.96 else Status.PENDING for _ in targets
+        ]
         a_status[:BIG_QUESTION_ANSWERS] = [Status.APPROVED] * len(a_status[:BIG_QUESTION_ANSWERS])
 
         def answer_rows():
@@ -303,14 +373,15 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
                 )  # fmt: skip
 
         _write(Answer, answer_rows())
-        step("answers")
 
-        # Votes: 70% on answers, skewed to popular posts; one per voter per post (distinct voters per post).
-        approved_a = [aid for aid, st in zip(a_ids, a_status, strict=True) if st == Status.APPROVED]
+    def votes(self) -> None:
+        """Votes: 70% on answers, skewed to popular posts; one per voter per post (distinct voters per post)."""
+        rng, now, plan, user_ids = self.rng, self.now, self.plan, self.user_ids
+        approved_a = [aid for aid, st in zip(self.a_ids, self.a_status, strict=True) if st == Status.APPROVED]
         # Per kind: answer and question ids overlap.
         owners = {
-            "answer": dict(zip(a_ids, a_authors, strict=True)),
-            "question": dict(zip(q_ids, q_authors, strict=True)),
+            "answer": dict(zip(self.a_ids, self.a_authors, strict=True)),
+            "question": dict(zip(self.q_ids, self.q_authors, strict=True)),
         }
 
         first_vote = _next_id(Vote)  # before COPY starts: the connection is busy while it streams
@@ -318,7 +389,7 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
         def vote_rows():
             vid = first_vote
             left = plan.votes
-            pools = [("answer", approved_a, int(plan.votes * 0.7)), ("question", approved_q, plan.votes)]
+            pools = [("answer", approved_a, int(plan.votes * 0.7)), ("question", self.approved_q, plan.votes)]
             for kind, posts, budget in pools:
                 owner = owners[kind]
                 budget = min(budget, left)
@@ -346,55 +417,29 @@ def generate(scale: float = 1.0, seed: int = 2026, log=print) -> dict:
                     if left <= 0:
                         return
 
-        votes_written = _write(Vote, vote_rows())
-        step("votes")
+        self.votes_written = _write(Vote, vote_rows())
 
-        # Denormalised numbers, from the rows (the same rules as the services).
-        with connection.cursor() as cursor:
+
+def _recount_scores(first_q: int) -> None:
+    """Denormalised numbers, from the rows (the same rules as the services); search vectors of new questions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE forum_answer SET score = v.s FROM (SELECT answer_id, SUM(value) s FROM forum_vote "
+            "WHERE answer_id IS NOT NULL GROUP BY answer_id) v WHERE forum_answer.id = v.answer_id"
+            if connection.vendor == "postgresql"
+            else "UPDATE forum_answer SET score = (SELECT COALESCE(SUM(value), 0) FROM forum_vote "
+            "WHERE forum_vote.answer_id = forum_answer.id)"
+        )
+        cursor.execute(
+            "UPDATE forum_question SET score = v.s FROM (SELECT question_id, SUM(value) s FROM forum_vote "
+            "WHERE question_id IS NOT NULL GROUP BY question_id) v WHERE forum_question.id = v.question_id"
+            if connection.vendor == "postgresql"
+            else "UPDATE forum_question SET score = (SELECT COALESCE(SUM(value), 0) FROM forum_vote "
+            "WHERE forum_vote.question_id = forum_question.id)"
+        )
+        if connection.vendor == "postgresql":
             cursor.execute(
-                "UPDATE forum_answer SET score = v.s FROM (SELECT answer_id, SUM(value) s FROM forum_vote "
-                "WHERE answer_id IS NOT NULL GROUP BY answer_id) v WHERE forum_answer.id = v.answer_id"
-                if connection.vendor == "postgresql"
-                else "UPDATE forum_answer SET score = (SELECT COALESCE(SUM(value), 0) FROM forum_vote "
-                "WHERE forum_vote.answer_id = forum_answer.id)"
+                "UPDATE forum_question SET search_vector = "
+                "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B') "
+                f"WHERE status = 'approved' AND id >= {first_q}"
             )
-            cursor.execute(
-                "UPDATE forum_question SET score = v.s FROM (SELECT question_id, SUM(value) s FROM forum_vote "
-                "WHERE question_id IS NOT NULL GROUP BY question_id) v WHERE forum_question.id = v.question_id"
-                if connection.vendor == "postgresql"
-                else "UPDATE forum_question SET score = (SELECT COALESCE(SUM(value), 0) FROM forum_vote "
-                "WHERE forum_vote.question_id = forum_question.id)"
-            )
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    "UPDATE forum_question SET search_vector = "
-                    "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B') "
-                    f"WHERE status = 'approved' AND id >= {first_q}"
-                )
-        step("scores and search vectors")
-        _reset_sequences(User, ExpertCredential, Question, TaggedQuestion, Answer, Vote)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    step("analyze")
-    # After ANALYZE: these joins need the planner to know the tables' real sizes.
-    finish(first_question_id=first_q, now=now)
-    step("accepted answers, expert counts, activity and reputation")
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (tests run in a transaction)
-        # The UPDATEs above left a dead version of nearly every question and answer (3.8 million at scale
-        # 10), which index scans still visit until autovacuum gets round to them: a site's tables do not
-        # look like that, so the benchmark's should not either.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE)")
-        step("vacuum")
-    return {
-        "members": plan.members,
-        "experts": len(expert_ids),
-        "questions": plan.questions,
-        "tagged": len(tq_rows),
-        "answers": len(a_ids),
-        "votes": votes_written,
-        "big_question_id": q_ids[0],
-        "seconds": round(time.perf_counter() - started, 1),
-        "timings": timings,
-    }

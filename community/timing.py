@@ -1,6 +1,7 @@
 """Server-Timing: how long the application took for each response (`app;dur=<ms>`), and for anonymous
 pages whether they came from the page cache (`page-cache;desc=hit|miss|304`). Browsers' developer tools
-show it; bench/run.py reads it to tell server time from the time spent in the network and HTTP server."""
+show it; the benchmark (bench/pages.py) reads it to tell server time from the time spent in the network
+and HTTP server."""
 
 import time
 

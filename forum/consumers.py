@@ -43,6 +43,7 @@ from community import redis_health
 
 from . import events, voting
 from .backlog import get_backlog
+from .models import POST_MODELS
 from .vote_queue import get_queue
 
 log = logging.getLogger(__name__)
@@ -231,7 +232,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             or not isinstance(ballot, dict)
             or ballot.keys() != BALLOT_KEYS
             or not isinstance(ballot["kind"], str)
-            or ballot["kind"] not in voting.VOTABLE
+            or ballot["kind"] not in POST_MODELS
             or not _is_int(ballot["id"], 1, MAX_ID)
             or not isinstance(ballot["value"], str)
             or ballot["value"] not in voting.VALUES

@@ -17,7 +17,7 @@ from accounts.permissions import acting_expert
 from community.redirects import safe_next
 
 from . import curation, selectors, voting
-from .models import Answer, Question
+from .models import Answer, Question, post_model
 from .ratelimit import rate_limited
 
 
@@ -53,7 +53,7 @@ def _refused(request, message: str, back: str, status: int = 403, fragment=None,
 @require_POST
 @rate_limited("vote")
 def vote(request, kind, pk):
-    model = voting.VOTABLE.get(kind)
+    model = post_model(kind)
     if model is None:
         raise Http404
     related = ("question",) if kind == "answer" else ()

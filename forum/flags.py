@@ -180,10 +180,6 @@ def flagged_items(limit: int = 100) -> list[FlaggedItem]:
     return items[:limit]
 
 
-def open_flag_count() -> int:
-    return Flag.objects.filter(resolved_at__isnull=True).values("question_id", "answer_id").distinct().count()
-
-
 def flags_for(item) -> list[Flag]:
     return list(Flag.objects.filter(**_target_filter(item)).select_related("flagger").order_by("-created_at"))
 

@@ -265,6 +265,15 @@ class Answer(Post):
         return self.question.is_anonymous and self.author_id == self.question.author_id
 
 
+# The one map from a post's kind (Post.kind_name, as URLs, forms and live events name it) to its model.
+POST_MODELS: dict[str, type[Post]] = {Question.kind_name: Question, Answer.kind_name: Answer}
+
+
+def post_model(kind: str) -> type[Post] | None:
+    """The model of a post kind ("question" or "answer"), or None for anything else."""
+    return POST_MODELS.get(kind)
+
+
 class Vote(models.Model):
     """One member's up or down vote on one question or answer; the database forbids a second."""
 

@@ -17,12 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.defaults import permission_denied as django_permission_denied
 
 from . import appeals, crisis, flags, moderation, sanctions
-from .models import Answer, Appeal, AuditEntry, Question, Sanction
+from .models import Appeal, AuditEntry, Question, Sanction, post_model
 from .permissions import moderator_required
 from .ratelimit import rate_limited
 from .safety_forms import AppealForm, DuplicateForm, FlagForm, ReasonForm, SanctionForm
-
-MODERATED = {"question": Question, "answer": Answer}
 
 NOTICE_LABELS = {
     "reject": "Not approved",
@@ -54,7 +52,7 @@ def _message_of(error: ValidationError) -> str:
 
 
 def _item_or_404(kind: str, pk: int, queryset_for=None):
-    model = MODERATED.get(kind)
+    model = post_model(kind)
     if model is None:
         raise Http404
     qs = model.objects.select_related("author")

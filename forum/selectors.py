@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import ExpertCredential, User
 
-from .models import Answer, AuditEntry, Category, Question, Revision, Status, Vote, is_moderator
+from .models import Answer, AuditEntry, Category, Question, Revision, Status, Vote
 
 LIST_FIELDS_RELATED = ("author", "category")
 
@@ -31,7 +31,7 @@ def _active_expert_of(field: str):
     return Exists(ExpertCredential.objects.active().filter(user=OuterRef(field)))
 
 
-def question_list_base(viewer=None):
+def question_list_base():
     return (
         Question.objects.approved()
         .select_related(*LIST_FIELDS_RELATED)
@@ -118,10 +118,6 @@ def public_question(pk: int) -> Question | None:
         return question_for_page(pk, None)
     except Http404:
         return None
-
-
-def my_vote_on_question(viewer, pk: int) -> int | None:
-    return Vote.objects.filter(voter=viewer, question_id=pk).values_list("value", flat=True).first()
 
 
 def _answers(question: Question, viewer, only_pk: int | None = None) -> list[Answer]:
@@ -393,10 +389,6 @@ def pending_count() -> int:
         + Answer.objects.filter(status=Status.PENDING).count()
         + Revision.objects.pending_for_review().count()
     )
-
-
-def can_moderate(user) -> bool:
-    return is_moderator(user)
 
 
 # --- Experts: featured answers, Expert Q&A, questions awaiting an expert ----------------------------------

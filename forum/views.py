@@ -17,7 +17,7 @@ from community.redirects import safe_next
 
 from . import answer_block, events, moderation, notifications, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
-from .models import Answer, Category, Question, Revision, Status, is_moderator
+from .models import POST_MODELS, Answer, Category, Question, Revision, Status, is_moderator
 from .permissions import can_edit, moderator_required
 from .ratelimit import rate_limited
 from .safety_forms import AuditFilterForm
@@ -352,7 +352,7 @@ def search(request):
 
 # --- Moderation -------------------------------------------------------------------------------------------
 
-MODERATED = {"question": Question, "answer": Answer, "edit": Revision}
+MODERATED = {**POST_MODELS, "edit": Revision}  # what the queue holds: posts and proposed edits
 # What a decision needs of each kind (the author to tell; a proposed edit's post and its question).
 DECIDE_RELATED = {
     "question": ("author",),

@@ -18,10 +18,10 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
 from accounts import badges, reputation
 
-from .models import Answer, Question, Sanction, Vote
+from .models import POST_MODELS, Answer, Question, Sanction, Vote
 from .sanctions import MemberRestricted, ensure_can_participate, strongest
 
-VOTABLE = {"question": Question, "answer": Answer}
+VOTABLE = POST_MODELS  # the one kind -> model map (forum.models)
 VALUES = {"up": Vote.UP, "down": Vote.DOWN}
 
 
