@@ -33,6 +33,24 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
 
+# ResilientRedisCache.take_many: KEYS[i] with ARGV wanted, limit, timeout (three per key).
+_TAKE_SCRIPT = """
+local taken = {}
+for i, key in ipairs(KEYS) do
+    local wanted = tonumber(ARGV[3 * i - 2])
+    local limit = tonumber(ARGV[3 * i - 1])
+    local used = tonumber(redis.call('GET', key) or '0')
+    local take = math.max(0, math.min(wanted, limit - used))
+    if take > 0 then
+        redis.call('INCRBY', key, take)
+        redis.call('EXPIRE', key, tonumber(ARGV[3 * i]))
+    end
+    taken[i] = take
+end
+return taken
+"""
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -100,6 +118,23 @@ class ResilientRedisCache(RedisCache):
                 pipe.expire(made[key], timeout)
             replies = pipe.execute()
             return {key: int(replies[2 * i]) for i, key in enumerate(deltas)}
+
+        return self._guard(call, {})
+
+    def take_many(self, asks: dict[str, tuple[int, int, int]], version=None) -> dict[str, int]:
+        """Check and add in one step, in one round trip: for each counter in {key: (wanted, limit,
+        timeout)}, add as much of `wanted` as keeps it at or below `limit` (a missing counter is 0 and
+        expires after `timeout` seconds); returns how much each took ({} when Redis is unreachable).
+        A Lua script, so no other client's check-and-add runs in between."""
+        if not asks:
+            return {}
+
+        def call():
+            made = [self.make_and_validate_key(key, version=version) for key in asks]
+            args = [value for ask in asks.values() for value in ask]
+            client = self._cache.get_client(write=True)
+            replies = client.eval(_TAKE_SCRIPT, len(made), *made, *args)
+            return {key: int(taken) for key, taken in zip(asks, replies, strict=True)}
 
         return self._guard(call, {})
 

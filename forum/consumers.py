@@ -243,7 +243,14 @@ class LiveConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.send_json(
-                {"vote_refused": {"kind": kind, "id": pk, "error": "Log in to vote."}, "ref": ref}
+                {
+                    "vote_refused": {
+                        "kind": kind,
+                        "id": pk,
+                        "error": voting.refusal_message(voting.Refusal.LOGGED_OUT, kind=kind),
+                    },
+                    "ref": ref,
+                }
             )
             return
         voter = getattr(user, "_wrapped", user)  # the member behind channels' lazy object

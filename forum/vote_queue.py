@@ -7,18 +7,16 @@ and go together in the next batch. A quiet site writes each vote at once (a batc
 writes hundreds per transaction, so votes/s grow with the load instead of queueing on a transaction per
 vote (bench/RESULTS.md, "Votes"). The member gets an answer only once their vote is committed.
 
-Rate limits are the same as for the page's form (forum.ratelimit, "vote"), counted per batch.
+Rate limits are the page's form's (forum.ratelimit, "vote"), taken by the engine for accepted ballots.
 """
 
 import asyncio
 import logging
 import weakref
-from collections import Counter
 
 from channels.db import database_sync_to_async
 
-from . import ratelimit
-from .voting import Ballot, BallotResult, vote_many
+from .voting import Ballot, BallotResult, Refusal, vote_many
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +26,7 @@ _queues: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VoteQueue]" = wea
 
 @database_sync_to_async
 def _apply(ballots: list[Ballot]) -> list[BallotResult]:
-    wanted = Counter(ballot.voter for ballot in ballots)
-    return vote_many(ballots, rate_limited=ratelimit.take_many(wanted, "vote"))
+    return vote_many(ballots)
 
 
 class VoteQueue:
@@ -53,10 +50,7 @@ class VoteQueue:
                 # The whole batch was rolled back: nobody's vote counted, and every voter is told so.
                 log.exception("A batch of %d votes failed", len(batch))
                 results = [
-                    BallotResult(
-                        kind=b.kind, item_id=b.item_id, error="Your vote could not be saved. Try again."
-                    )
-                    for b, _ in batch
+                    BallotResult(kind=b.kind, item_id=b.item_id, refusal=Refusal.FAILED) for b, _ in batch
                 ]
             for (_, future), result in zip(batch, results, strict=True):
                 if not future.done():  # the socket may have closed meanwhile

@@ -4,22 +4,24 @@ The database guarantees one vote per member per post (conditional unique constra
 stored on the post and the author's reputation move by `F()` updates in the same transaction as the Vote
 row, so a hundred members voting at once leave score == sum of the vote rows.
 
-Two entry points share these rules: `vote` (one vote, the page's form and htmx POST) and `vote_many`
-(many members' votes in one transaction, as the live socket sends them: forum.vote_queue). Both lock the
-voted posts' rows first, in id order, so they queue on the same locks and never deadlock each other.
+One engine, `vote_many`: the page's form and htmx POST send it a batch of one, the live socket many
+members' votes at once (forum.vote_queue); `vote` is a batch of one raising exceptions for other callers.
+Refusals are `Refusal` codes, worded in one place (`refusal_message`).
 """
 
-from collections import defaultdict
+import enum
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 
 from accounts import badges, reputation
 
+from . import ratelimit
 from .models import POST_MODELS, Answer, Question, Sanction, Vote
-from .sanctions import MemberRestricted, ensure_can_participate, strongest
+from .sanctions import MemberRestricted, strongest
 
 VOTABLE = POST_MODELS  # the one kind -> model map (forum.models)
 VALUES = {"up": Vote.UP, "down": Vote.DOWN}
@@ -29,78 +31,56 @@ class NotVotable(PermissionDenied):
     """The post is not public (pending, rejected, hidden) or is the voter's own."""
 
 
+class Refusal(enum.Enum):
+    """Why a ballot did not count; `refusal_message` words each one, for the form and the socket alike."""
+
+    BAD_VALUE = "bad_value"
+    LOGGED_OUT = "logged_out"
+    RESTRICTED = "restricted"  # suspended or banned (forum.sanctions)
+    NOT_PUBLIC = "not_public"  # pending, rejected, hidden, deleted or unknown
+    OWN_POST = "own_post"
+    RATE_LIMITED = "rate_limited"  # forum.ratelimit, "vote"
+    FAILED = "failed"  # the batch's transaction failed: nothing counted
+
+
+def refusal_message(refusal: Refusal, *, kind: str, detail=None) -> str:
+    """The one wording of each refusal. `detail`: the Sanction (RESTRICTED) or RateLimited (RATE_LIMITED)."""
+    match refusal:
+        case Refusal.BAD_VALUE:
+            return "A vote is up or down."
+        case Refusal.LOGGED_OUT:
+            return "Log in to vote."
+        case Refusal.RESTRICTED:
+            return str(MemberRestricted(detail))
+        case Refusal.NOT_PUBLIC:
+            return f"Only published {kind}s can be voted on."
+        case Refusal.OWN_POST:
+            return f"You can't vote on your own {kind}."
+        case Refusal.RATE_LIMITED:
+            return ratelimit.message(detail)
+        case Refusal.FAILED:
+            return "Your vote could not be saved. Try again."
+    raise ValueError(refusal)
+
+
 @dataclass
 class VoteOutcome:
     item: Question | Answer  # with its fresh score
     my_vote: int  # the voter's vote now: 1, -1 or 0 (none)
 
 
-def _lock_if_public(item) -> bool:
-    """Lock the post's row (the score's row: concurrent votes on it queue here) if it is public."""
-    public = VOTABLE[item.kind_name].objects.visible_to(None).filter(pk=item.pk)
-    return public.select_for_update(of=("self",)).values_list("pk", flat=True).first() is not None
-
-
-@transaction.atomic
-def vote(*, voter, item: Question | Answer, value: int) -> VoteOutcome:
-    """`voter` votes `value` (+1 up, -1 down) on a public question or answer.
-
-    No vote yet: the vote is stored. The same vote again: it is removed. The other way: it is switched.
-    Who: any active member, on public posts that are not their own (NotVotable otherwise).
-    Writes: the Vote row; the post's score (F() update); the author's reputation (F() update, see
-    accounts.reputation; none for anonymous questions); badges the author may have earned
-    (Helpful, Good Question, Trusted Member). No audit entry: the Vote rows are the record.
-    Event: "score" on the question's stream (forum.live.announce_score), after commit.
-    """
-    if value not in (Vote.UP, Vote.DOWN):
-        raise ValidationError("A vote is up or down.")
-    if not voter.is_authenticated or not voter.is_active:
-        raise PermissionDenied("Log in to vote.")
-    ensure_can_participate(voter)  # suspended and banned members cannot vote (forum.sanctions)
-    kind = item.kind_name
-    model = VOTABLE[kind]
-    if item.author_id == voter.pk:
-        raise NotVotable(f"You can't vote on your own {kind}.")
-    if not _lock_if_public(item):
-        raise NotVotable(f"Only published {kind}s can be voted on.")
-
-    target = {kind: item}
-    existing = Vote.objects.select_for_update().filter(voter=voter, **target).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                Vote.objects.create(voter=voter, value=value, **target)
-            old, new = 0, value
-        except IntegrityError:
-            # The same member's other request (a double click) stored a vote first: this one toggles it.
-            existing = Vote.objects.select_for_update().get(voter=voter, **target)
-    if existing is not None:
-        old = existing.value
-        if old == value:
-            existing.delete()
-            new = 0
-        else:
-            existing.value = new = value
-            existing.save(update_fields=["value"])
-
-    model.objects.filter(pk=item.pk).update(score=F("score") + (new - old))
-    item.score = model.objects.values_list("score", flat=True).get(pk=item.pk)
-
-    on_answer = kind == "answer"
-    if not (kind == "question" and item.is_anonymous):
-        delta = reputation.vote_points(on_answer=on_answer, value=new) - reputation.vote_points(
-            on_answer=on_answer, value=old
-        )
-        reputation.adjust(item.author_id, delta)
-        if new - old > 0:
-            badges.award_badges_for(
-                item.author, only=badges.ON_ANSWER_VOTED if on_answer else badges.ON_QUESTION_VOTED
-            )
-
-    from .live import announce_score
-
-    announce_score(item)
-    return VoteOutcome(item=item, my_vote=new)
+def vote(*, voter, item: Question | Answer, value: int, rate_limit: bool = False) -> VoteOutcome:
+    """`voter` votes `value` (+1 up, -1 down) on a public question or answer: a batch of one through
+    `vote_many` (same rules, writes and event), for callers that want an exception for a refusal
+    (ValidationError, PermissionDenied: NotVotable, MemberRestricted; RateLimited when `rate_limit`).
+    The page's form calls `vote_many` itself, with the member's rate limit."""
+    [result] = vote_many(
+        [Ballot(voter=voter, kind=item.kind_name, item_id=item.pk, value=value)], rate_limit=rate_limit
+    )
+    if result.refusal is not None:
+        raise result.exception()
+    item.score = result.score
+    return VoteOutcome(item=item, my_vote=result.my_vote)
 
 
 # --- Many votes at once ----------------------------------------------------------------------------------
@@ -122,67 +102,105 @@ class BallotResult:
     item_id: int
     my_vote: int = 0  # the voter's vote after this ballot: 1, -1 or 0
     score: int | None = None  # the post's score after the whole batch (None when refused)
-    error: str = ""  # why the ballot was refused ("" when it counted)
+    refusal: Refusal | None = None  # why the ballot did not count (None when it counted)
+    detail: object = None  # the refusal's Sanction or RateLimited
+
+    @property
+    def error(self) -> str:
+        """Why the ballot was refused, in words ("" when it counted)."""
+        if self.refusal is None:
+            return ""
+        return refusal_message(self.refusal, kind=self.kind, detail=self.detail)
+
+    def exception(self) -> Exception:
+        """The refusal as the exception a service raises."""
+        text = self.error
+        match self.refusal:
+            case Refusal.BAD_VALUE:
+                return ValidationError(text)
+            case Refusal.RESTRICTED:
+                return MemberRestricted(self.detail)
+            case Refusal.NOT_PUBLIC | Refusal.OWN_POST:
+                return NotVotable(text)
+            case Refusal.RATE_LIMITED:
+                return self.detail
+        return PermissionDenied(text)
 
 
-def vote_many(ballots: list[Ballot], *, rate_limited: dict | None = None) -> list[BallotResult]:
-    """Apply `ballots` in order, in one transaction, with exactly the rules of `vote`: a member's second
-    identical ballot on a post removes their vote, the other way switches it; own, non-public and
-    unknown posts, inactive, suspended and banned members are refused (that ballot only). Writes the
-    same rows as `vote` ballot by ballot would, in a handful of statements whatever the number of ballots:
-    the vote rows, each post's score and each author's reputation (relative updates; on PostgreSQL all in
-    one statement), then, after the commit, badges for authors who gained; and one "score" event per
-    changed post (not one per ballot).
-
-    `rate_limited`: {voter: (allowed, RateLimited)} from forum.ratelimit.take_many for the voters over
-    their limit; their ballots beyond `allowed` are refused with the limit's message."""
+def vote_many(ballots: list[Ballot], *, rate_limit: bool = True) -> list[BallotResult]:
+    """Apply `ballots` in order, in one transaction: the one vote engine (the page's form sends a batch of
+    one, the live socket many: forum.vote_queue). No vote yet: the vote is stored; a member's second
+    identical ballot on a post removes their vote, the other way switches it. Own, non-public and unknown
+    posts, logged-out, inactive, suspended and banned members are refused (that ballot only, with a
+    `Refusal` code). With `rate_limit`, each voter's accepted ballots take their "vote" budget
+    (forum.ratelimit.take_many, atomic): refused ballots cost nothing, those beyond the budget are refused.
+    Writes, in a handful of statements whatever the number of ballots: the vote rows, each post's score
+    and each author's reputation (relative updates; on PostgreSQL all in one statement; none for anonymous
+    questions), then, after the commit, badges for authors who gained; one "score" event per changed
+    post (not one per ballot), after commit. No audit entry: the Vote rows are the record."""
 
     results = [BallotResult(kind=b.kind, item_id=b.item_id) for b in ballots]
     if not ballots:
         return results
     with transaction.atomic():
+        # The posts' rows are locked in id order: concurrent batches queue on them and never deadlock.
         active, restricted = _voters({b.voter.pk for b in ballots})
         posts = _lock_public_posts(ballots)  # (kind, id) -> {"author_id", "anonymous", "question_id"}
+        for ballot, result in zip(ballots, results, strict=True):
+            result.refusal, result.detail = _refusal(ballot, posts, active, restricted)
+        if rate_limit:
+            _take_budget(ballots, results)
         keys = [(b.voter.pk, b.kind, b.item_id) for b in ballots]
         before = _current_votes(keys)  # (voter, kind, id) -> (vote id, value)
         now = {key: value for key, (_, value) in before.items()}
-        taken: dict[int, int] = defaultdict(int)
         for ballot, key, result in zip(ballots, keys, results, strict=True):
-            result.error = _refusal(ballot, posts, active, restricted, rate_limited, taken)
-            if result.error:
-                continue
-            old = now.get(key, 0)
-            now[key] = result.my_vote = 0 if old == ballot.value else ballot.value
+            if result.refusal is None:
+                old = now.get(key, 0)
+                now[key] = result.my_vote = 0 if old == ballot.value else ballot.value
         changed = {key: value for key, value in now.items() if value != before.get(key, (None, 0))[1]}
         scores, gained = _apply(changed, before, posts)
     # After the commit, so the posts' locks are not held meanwhile; awards are idempotent.
     with transaction.atomic():
         _award_badges(gained)
     for result in results:
-        if not result.error:
-            result.score = scores.get((result.kind, result.item_id))
+        if result.refusal is None:
+            result.score = scores.get(
+                (result.kind, result.item_id), posts[(result.kind, result.item_id)]["score"]
+            )
     return results
 
 
-def _refusal(ballot, posts, active, restricted, rate_limited, taken) -> str:
+def _refusal(ballot, posts, active, restricted) -> tuple[Refusal | None, object]:
     voter = ballot.voter
     if ballot.value not in (Vote.UP, Vote.DOWN):
-        return "A vote is up or down."
+        return Refusal.BAD_VALUE, None
     if voter.pk not in active:
-        return "Log in to vote."
+        return Refusal.LOGGED_OUT, None
     if voter.pk in restricted:
-        return str(MemberRestricted(restricted[voter.pk]))
+        return Refusal.RESTRICTED, restricted[voter.pk]
     post = posts.get((ballot.kind, ballot.item_id))
     if post is None:
-        return f"Only published {ballot.kind}s can be voted on."
+        return Refusal.NOT_PUBLIC, None
     if post["author_id"] == voter.pk:
-        return f"You can't vote on your own {ballot.kind}."
-    if rate_limited and voter in rate_limited:
-        allowed, refusal = rate_limited[voter]
-        if taken[voter.pk] >= allowed:
-            return str(refusal)
-    taken[voter.pk] += 1
-    return ""
+        return Refusal.OWN_POST, None
+    return None, None
+
+
+def _take_budget(ballots, results) -> None:
+    """Each voter's accepted ballots take their rate-limit budget in one atomic step; those beyond what was
+    left are refused."""
+    accepted = Counter(b.voter for b, r in zip(ballots, results, strict=True) if r.refusal is None)
+    over = ratelimit.take_many(accepted, "vote")
+    if not over:
+        return
+    taken: dict[int, int] = defaultdict(int)
+    for ballot, result in zip(ballots, results, strict=True):
+        if result.refusal is None and ballot.voter in over:
+            allowed, limited = over[ballot.voter]
+            if taken[ballot.voter.pk] >= allowed:
+                result.refusal, result.detail = Refusal.RATE_LIMITED, limited
+            else:
+                taken[ballot.voter.pk] += 1
 
 
 def _voters(voter_ids) -> tuple[set[int], dict[int, Sanction]]:

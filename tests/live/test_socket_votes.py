@@ -4,15 +4,18 @@ rate limits apply), an answer once the vote is committed, the new score live for
 exact scores when many members vote at once (their votes are written in batches: forum.vote_queue)."""
 
 import asyncio
+import html
 import json
 import logging
 
 import pytest
 from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
 
 from accounts.models import User
 from forum import sanctions, voting
-from forum.models import Answer, Status, Vote
+from forum.models import Answer, Sanction, Status, Vote
 from tests.factories import AnswerFactory, UserFactory, make_moderator
 from tests.live.conftest import drain, open_socket, receive, receive_until, run, subscribe
 
@@ -217,3 +220,67 @@ def test_socket_votes_earn_the_author_their_badge_with_a_notification(answer):
     assert Notification.objects.filter(recipient_id=answer.author_id, kind="badge").exists()
     voting.vote_many([voting.Ballot(voter=UserFactory(), kind="answer", item_id=answer.pk, value=1)])
     assert BadgeAward.objects.filter(user_id=answer.author_id, badge__code="helpful").count() == 1  # once
+
+
+def _form_vote(member, target, kind: str = "answer"):
+    """The page's form (htmx) voting up: (status, text of the answer)."""
+    client = Client()
+    client.force_login(member)
+    response = client.post(
+        reverse("forum:vote", args=[kind, target.pk]), {"value": "up"}, HTTP_HX_REQUEST="true"
+    )
+    return response.status_code, html.unescape(response.content.decode())
+
+
+async def _refusal_case(answer, case: str, settings):
+    """A member and a post such that the member's up vote is refused for `case`."""
+    member = await run(UserFactory)()
+    target = answer
+    if case == "own answer":
+        member = await run(User.objects.get)(pk=answer.author_id)
+    elif case == "own pending answer":  # the form shows it to its author, so the engine decides
+        target = await run(AnswerFactory)(question=answer.question, author=member, status=Status.PENDING)
+    elif case == "pending answer":
+        target = await run(AnswerFactory)(question=answer.question, status=Status.PENDING)
+    elif case == "suspended member":
+        await run(sanctions.sanction)(
+            moderator=await run(make_moderator)(), member=member, kind="suspend", reason="Spam", days=3
+        )
+    elif case == "rate limited":
+        settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "vote": "1/h"}
+        settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "vote": "1/h"}
+        first = await run(AnswerFactory)(question=answer.question)
+        await run(voting.vote_many)([voting.Ballot(voter=member, kind="answer", item_id=first.pk, value=1)])
+    return member, target
+
+
+@pytest.mark.parametrize("case", ["own answer", "own pending answer", "suspended member", "rate limited"])
+async def test_the_form_and_the_socket_word_each_refusal_the_same(answer, case, settings):
+    member, target = await _refusal_case(answer, case, settings)
+    socket = await open_socket(member)
+    socket_error = (await send_vote(socket, target, "up"))["vote_refused"]["error"]
+    await socket.disconnect()
+    status, form_text = await run(_form_vote)(member, target)
+    assert status in (403, 429)
+    assert socket_error in form_text
+    assert not await run(Vote.objects.filter(answer=target).exists)()
+
+
+@pytest.mark.parametrize("path", ["socket", "form"])
+@pytest.mark.parametrize("case", ["own answer", "pending answer", "suspended member"])
+async def test_a_refused_vote_spends_no_rate_limit_budget(answer, case, path, settings):
+    settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "vote": "1/h"}
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "vote": "1/h"}
+    member, target = await _refusal_case(answer, case, settings)
+    other = await run(AnswerFactory)(question=answer.question)
+    if path == "socket":
+        socket = await open_socket(member)
+        assert "vote_refused" in await send_vote(socket, target, "up")
+        await socket.disconnect()
+    else:
+        assert (await run(_form_vote)(member, target))[0] in (403, 404)
+    if case == "suspended member":  # lifted: their budget is whole
+        await run(Sanction.objects.all().delete)()
+    socket = await open_socket(member)
+    assert "voted" in await send_vote(socket, other, "up")
+    await socket.disconnect()

@@ -1,13 +1,16 @@
 """Rate limits (Django cache; Redis in production) and spam signals for new members."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import ratelimit
-from forum.models import Answer, Flag, Question, Status
+from forum import live, ratelimit
+from forum.models import Answer, Flag, Question, Status, Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +210,52 @@ def test_allauth_default_limits_are_on():
     limits = app_settings.RATE_LIMITS
     assert limits["login_failed"]
     assert limits["signup"]
+
+
+def test_a_second_form_vote_arriving_while_the_first_is_written_meets_the_limit(
+    member, member_client, settings, monkeypatch
+):
+    """Check and count are one step: a vote that arrives while the member's previous one is being written
+    (another server process, simulated here by sending it from inside the first) finds its budget spent."""
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "vote": "1/h"}
+    settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "vote": "1/h"}
+    first, second = AnswerFactory(), AnswerFactory()
+    concurrent = Client()
+    concurrent.force_login(member)
+    codes, sent = [], []
+
+    def while_writing(name):
+        real = getattr(live, name)
+
+        def hooked(*args, **kwargs):
+            if not sent:
+                sent.append(True)
+                response = concurrent.post(reverse("forum:vote", args=["answer", second.pk]), {"value": "up"})
+                codes.append(response.status_code)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(live, name, hooked)
+
+    while_writing("announce_score")
+    while_writing("announce_scores")
+    assert (
+        member_client.post(reverse("forum:vote", args=["answer", first.pk]), {"value": "up"}).status_code
+        == 302
+    )
+    assert codes == [429]
+    assert Vote.objects.filter(voter=member).count() == 1
+
+
+def test_budget_is_taken_atomically_by_concurrent_takers(member, settings):
+    settings.FORUM_NEW_MEMBER_RATE_LIMITS = {**settings.FORUM_NEW_MEMBER_RATE_LIMITS, "vote": "5/h"}
+    settings.FORUM_RATE_LIMITS = {**settings.FORUM_RATE_LIMITS, "vote": "5/h"}
+    barrier = threading.Barrier(8)
+
+    def take():
+        barrier.wait()
+        refused = ratelimit.take_many({member: 2}, "vote")
+        return refused[member][0] if member in refused else 2
+
+    with ThreadPoolExecutor(8) as pool:
+        taken = list(pool.map(lambda _: take(), range(8)))
+    assert sum(taken) == 5
