@@ -1,7 +1,10 @@
 """Whole pages for anonymous visitors, from the cache (Redis in production), with generation keys.
 
 What is cached: the home, category, tag and question pages exactly as an anonymous visitor sees them.
-Members never get a cached page: theirs carry personal bits (their votes, counts, forms).
+Members never get a cached page: theirs carry personal bits (their votes, counts, forms). Parts that are the
+same for everyone are kept under the same scheme (`remember`, `read_stamped_many`): a question page's answers
+are one shared copy each, with the viewer's own parts as placeholders that `fill_viewer_parts` fills on the
+way out (forum/templatetags/fragment_cache.py), so a member's page is the shared copy plus their own parts.
 
 Invalidation without deleting keys: a page's key contains the current values of version tokens kept in
 the cache, `site` plus `lists` for list pages, `site` plus `q.<id>` for a question's page. A change that
@@ -12,6 +15,11 @@ expires. Tokens are random, never counters, so a token evicted from the cache ca
 an old page was stored under. A token is replaced at once, so the writer's next request (and a test inside
 a transaction) sees the change, and again after the commit, so a page rendered from the data of just
 before the commit is not served afterwards.
+
+Under writes: one request at a time rebuilds a page whose version changed (a short `cache.add` lock);
+meanwhile other visitors get the page's previous copy, but only when the change took nothing away
+(`question_changed(keep_previous=True)`: a vote, a newly public item). Anything else also replaces the
+scopes' floor tokens, and a previous copy stored under other floors is never served again.
 
 CSRF: the cached HTML holds a placeholder where a token goes (the hx-headers of <body>, the forms anonymous
 visitors see, such as the vote buttons that lead to the login page). Every response, cached or fresh, gets
