@@ -74,7 +74,8 @@ def _feed_streams(question: Question) -> list[str]:
 def announce_public(item) -> None:
     """An item became visible to everyone: the answer on its question's page ("answer.new" with the
     fragment), or the question on the home, category and tag feeds ("question.new", data only)."""
-    page_cache.question_changed(_question_id(item), lists=True)  # lists show answer counts too
+    # lists show answer counts too; nothing was taken away, so readers may get the previous copy meanwhile
+    page_cache.question_changed(_question_id(item), lists=True, keep_previous=True)
     if not _is_public(item):  # a guard: nothing pending, rejected or hidden reaches a public stream
         log.error("Refused to announce a %s %s that is not public", item.kind_name, item.pk)
         return
@@ -200,7 +201,7 @@ def _question_id(item) -> int:
 def announce_score(item) -> None:
     """A vote changed the score of a public question or answer: "score" {"kind", "id", "score"} on the
     question's stream."""
-    page_cache.question_changed(_question_id(item), lists=isinstance(item, Question))
+    page_cache.question_changed(_question_id(item), lists=isinstance(item, Question), keep_previous=True)
     _publish_score(item)
 
 
@@ -246,7 +247,7 @@ def announce_scores(items) -> None:
         lists = questions.get(_question_id(item), False) or isinstance(item, Question)
         questions[_question_id(item)] = lists
     for question_id, lists in questions.items():
-        page_cache.question_changed(question_id, lists=lists)
+        page_cache.question_changed(question_id, lists=lists, keep_previous=True)
     read_scores = _scores_reader(items)
     for item in items:
         _publish_score(item, read_scores)

@@ -1,7 +1,10 @@
 """Whole pages for anonymous visitors, from the cache (Redis in production), with generation keys.
 
 What is cached: the home, category, tag and question pages exactly as an anonymous visitor sees them.
-Members never get a cached page: theirs carry personal bits (their votes, counts, forms).
+Members never get a cached page: theirs carry personal bits (their votes, counts, forms). Parts that are the
+same for everyone are kept under the same scheme (`remember`, `read_stamped_many`): a question page's answers
+are one shared copy each, with the viewer's own parts as placeholders that `fill_viewer_parts` fills on the
+way out (forum/templatetags/fragment_cache.py), so a member's page is the shared copy plus their own parts.
 
 Invalidation without deleting keys: a page's key contains the current values of version tokens kept in
 the cache, `site` plus `lists` for list pages, `site` plus `q.<id>` for a question's page. A change that
@@ -12,6 +15,11 @@ expires. Tokens are random, never counters, so a token evicted from the cache ca
 an old page was stored under. A token is replaced at once, so the writer's next request (and a test inside
 a transaction) sees the change, and again after the commit, so a page rendered from the data of just
 before the commit is not served afterwards.
+
+Under writes: one request at a time rebuilds a page whose version changed (a short `cache.add` lock);
+meanwhile other visitors get the page's previous copy, but only when the change took nothing away
+(`question_changed(keep_previous=True)`: a vote, a newly public item). Anything else also replaces the
+scopes' floor tokens, and a previous copy stored under other floors is never served again.
 
 CSRF: the cached HTML holds a placeholder where a token goes (the hx-headers of <body>, the forms anonymous
 visitors see, such as the vote buttons that lead to the login page). Every response, cached or fresh, gets
@@ -31,6 +39,7 @@ own (a member's reputation beside their name, answer counts in a question page's
 
 import functools
 import hashlib
+import re
 import secrets
 import time
 
@@ -48,6 +57,10 @@ LISTS = "lists"
 VERSION_PREFIX = "pagever:"
 PAGE_PREFIX = "page:"
 PART_PREFIX = "pagepart:"
+FLOOR_PREFIX = "pagefloor:"  # replaced when content is taken away: older copies are never served again
+LATEST_PREFIX = "pagelatest:"  # the last copy of a page, served while another request rebuilds it
+LOCK_PREFIX = "pagelock:"
+REBUILD_LOCK_SECONDS = 10  # one rebuild of a page at a time; a crashed rebuild holds it no longer
 HORIZON_KEY = "pagever:expiry"  # when the next expert verification expires (a Unix time)
 VERSION_SECONDS = (
     7 * 24 * 3600
@@ -62,21 +75,26 @@ def question_scope(question_id: int) -> str:
 # --- Marking pages stale (services, via forum.live) -----------------------------------------------------------
 
 
-def _new_versions(scopes) -> None:
-    cache.set_many({VERSION_PREFIX + scope: secrets.token_hex(6) for scope in scopes}, VERSION_SECONDS)
+def _new_versions(scopes, keep_previous: bool) -> None:
+    tokens = {VERSION_PREFIX + scope: secrets.token_hex(6) for scope in scopes}
+    if not keep_previous:  # the previous copies may show what must not be seen any more
+        tokens.update({FLOOR_PREFIX + scope: secrets.token_hex(6) for scope in scopes})
+    cache.set_many(tokens, VERSION_SECONDS)
 
 
-def _stale(*scopes: str) -> None:
+def _stale(*scopes: str, keep_previous: bool = False) -> None:
     if not settings.PAGE_CACHE_SECONDS:
         return
-    _new_versions(scopes)
-    transaction.on_commit(lambda: _new_versions(scopes))
+    _new_versions(scopes, keep_previous)
+    transaction.on_commit(lambda: _new_versions(scopes, keep_previous))
 
 
-def question_changed(question_id: int, *, lists: bool = False) -> None:
+def question_changed(question_id: int, *, lists: bool = False, keep_previous: bool = False) -> None:
     """The question's page changed (its answers, scores, marks); with lists=True also the lists that show
-    it (its title, score or answer count, the home page's featured answers)."""
-    _stale(question_scope(question_id), *([LISTS] if lists else []))
+    it (its title, score or answer count, the home page's featured answers). keep_previous=True when the
+    change only adds or counts (a vote, a new public answer): while one request rebuilds the page, other
+    visitors may be served the copy from before it. Anything that takes content away leaves it False."""
+    _stale(question_scope(question_id), *([LISTS] if lists else []), keep_previous=keep_previous)
 
 
 def lists_changed() -> None:
@@ -98,29 +116,45 @@ def _stamp(versions: list[str], horizon: float) -> str:
     return f"{'.'.join(versions)}|{horizon:.0f}"
 
 
-def read_stamped(name: str, scopes: list[str]) -> tuple[str | None, object]:
+def _part_key(name: str) -> str:
+    return PART_PREFIX + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+
+
+def read_stamped_many(names, scopes: list[str]) -> tuple[str | None, dict]:
     """One cache round trip: the current stamp of `site` + `scopes` (their versions and the expiry
-    horizon) and what is stored under `name`, if it was stored under that same stamp. (None, None) when
-    the cache is unreachable."""
+    horizon) and, of `names`, those stored under that same stamp ({name: value}). (None, {}) when the
+    cache is unreachable."""
     keys = [VERSION_PREFIX + scope for scope in [SITE, *scopes]]
-    part = PART_PREFIX + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
-    found = cache.get_many([*keys, HORIZON_KEY, part])
+    parts = {_part_key(name): name for name in names}
+    found = cache.get_many([*keys, HORIZON_KEY, *parts])
     if any(key not in found for key in keys) or HORIZON_KEY not in found:
         read = _read_versions([SITE, *scopes])  # a token or the horizon is missing: set them up
-        return (None, None) if read is None else (_stamp(*read), None)
+        return (None, {}) if read is None else (_stamp(*read), {})
     stamp = _stamp([found[key] for key in keys], found[HORIZON_KEY])
-    stored = found.get(part)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
-        return stamp, stored[1]
-    return stamp, None
+    values = {}
+    for part, name in parts.items():
+        stored = found.get(part)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+            values[name] = stored[1]
+    return stamp, values
+
+
+def read_stamped(name: str, scopes: list[str]) -> tuple[str | None, object]:
+    """`read_stamped_many` for one name: (stamp, value or None)."""
+    stamp, values = read_stamped_many([name], scopes)
+    return stamp, values.get(name)
+
+
+def store_stamped_many(stamp: str, values: dict) -> None:
+    """Keep {name: value} under `stamp` (from `read_stamped_many`), in one cache round trip."""
+    horizon = float(stamp.rsplit("|", 1)[1])
+    lifetime = int(min(settings.PAGE_CACHE_SECONDS, horizon - time.time()))
+    if lifetime >= 1 and values:
+        cache.set_many({_part_key(name): (stamp, value) for name, value in values.items()}, lifetime)
 
 
 def store_stamped(name: str, stamp: str, value) -> None:
-    horizon = float(stamp.rsplit("|", 1)[1])
-    lifetime = int(min(settings.PAGE_CACHE_SECONDS, horizon - time.time()))
-    if lifetime >= 1:
-        part = PART_PREFIX + hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
-        cache.set(part, (stamp, value), lifetime)
+    store_stamped_many(stamp, {name: value})
 
 
 def remember(name: str, scopes: list[str], compute):
@@ -146,6 +180,37 @@ def csrf_placeholder() -> str:
     """What cached HTML holds instead of a CSRF token: derived from SECRET_KEY, so every server process
     agrees on it and no visitor can write it into a post."""
     return "csrfslot" + salted_hmac("forum.page_cache", "csrf placeholder").hexdigest()[:32]
+
+
+@functools.cache
+def viewer_slot() -> str:
+    """The prefix of the placeholders that mark a viewer's own parts in shared HTML (`fill_viewer_parts`);
+    secret like the CSRF placeholder, so no post can contain one."""
+    return "viewerslot" + salted_hmac("forum.page_cache", "viewer slot").hexdigest()[:32]
+
+
+@functools.cache
+def _viewer_parts_re() -> re.Pattern:
+    slot = re.escape(viewer_slot())
+    # {slot}v<answer id><u|d>: a vote button's aria-pressed; {slot}f< ... {slot}f>: the Flag form;
+    # {slot}a< ... {slot}a>: the asker's Accept form.
+    return re.compile(rf"{slot}(?:v(\d+)([ud])|([fa])<(.*?){slot}\3>)", re.S)
+
+
+def fill_viewer_parts(html: str, *, votes: dict, flags: bool, accept: bool, csrf_token: str | None) -> str:
+    """Shared HTML (an answer as every member sees it) made this viewer's: their votes pressed (`votes`:
+    {answer id: 1 or -1}), Flag forms kept for members who may flag, Accept forms for the asker only, and
+    their CSRF token (None: leave the page cache's placeholder, filled later)."""
+    keep = {"f": flags, "a": accept}
+
+    def fill(match) -> str:
+        if match.group(1):
+            wanted = 1 if match.group(2) == "u" else -1
+            return "true" if votes.get(int(match.group(1))) == wanted else "false"
+        return match.group(4) if keep[match.group(3)] else ""
+
+    html = _viewer_parts_re().sub(fill, html)
+    return html.replace(csrf_placeholder(), csrf_token) if csrf_token else html
 
 
 def csrf_context(request) -> dict:
@@ -248,27 +313,73 @@ def anonymous_page(scopes):
                 content, content_type = stored
                 response = HttpResponse(_with_visitor_token(request, content), content_type=content_type)
                 return _finish(response, etag, "hit")
-            request._page_cache_rendering = True
+            path_key = _path_key(request.get_full_path())
+            scope_names = [SITE, *scopes(**kwargs)]
+            floors = _read_floors(scope_names)
+            floors = None if floors is None else f"{floors}|{horizon:.0f}"
+            if not cache.add(LOCK_PREFIX + path_key, 1, REBUILD_LOCK_SECONDS):
+                # Another request is rebuilding this page: serve the copy from before the change, unless
+                # something was taken away since (its floor tokens were replaced).
+                previous = cache.get(LATEST_PREFIX + path_key)
+                if previous is not None and floors is not None and previous[0] == floors:
+                    content, content_type = previous[1], previous[2]
+                    response = HttpResponse(_with_visitor_token(request, content), content_type=content_type)
+                    response["Cache-Control"] = "private, no-cache"
+                    patch_vary_headers(response, ["Cookie"])
+                    response.page_cache = "previous"
+                    return response
+                return _render_for_cache(view, request, args, kwargs, key, etag, horizon, None, None)
             try:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
+                return _render_for_cache(view, request, args, kwargs, key, etag, horizon, path_key, floors)
             finally:
-                request._page_cache_rendering = False
-            lifetime = int(min(settings.PAGE_CACHE_SECONDS, horizon - time.time()))
-            if response.status_code != 200:
-                lifetime = 0
-            if lifetime < 1 or response.streaming or response.cookies:
-                if not response.streaming:
-                    response.content = _with_visitor_token(request, response.content)
-                return response
-            cache.set(key, (response.content, response["Content-Type"]), lifetime)
-            response.content = _with_visitor_token(request, response.content)
-            return _finish(response, etag, "miss")
+                cache.delete(LOCK_PREFIX + path_key)
 
         return wrapper
 
     return decorator
+
+
+def _path_key(path: str) -> str:
+    """The part of a page's rebuild lock and latest copy keys that names the page (path and query)."""
+    return hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
+
+
+def _read_floors(scopes: list[str]) -> str | None:
+    """The floor tokens of `scopes` (missing ones set up), or None when the cache is unreachable."""
+    keys = [FLOOR_PREFIX + scope for scope in scopes]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(6), VERSION_SECONDS)
+            found[key] = cache.get(key)
+    if any(found.get(key) is None for key in keys):
+        return None
+    return ".".join(found[key] for key in keys)
+
+
+def _render_for_cache(view, request, args, kwargs, key, etag, horizon, path_key, floors):
+    """Render the page for anonymous visitors and keep it under `key` (and, with `path_key`, as the latest
+    copy of the page, with the floor tokens it was rendered under)."""
+    request._page_cache_rendering = True
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    finally:
+        request._page_cache_rendering = False
+    lifetime = int(min(settings.PAGE_CACHE_SECONDS, horizon - time.time()))
+    if response.status_code != 200:
+        lifetime = 0
+    if lifetime < 1 or response.streaming or response.cookies:
+        if not response.streaming:
+            response.content = _with_visitor_token(request, response.content)
+        return response
+    cache.set(key, (response.content, response["Content-Type"]), lifetime)
+    if path_key is not None and floors is not None:
+        latest = (floors, response.content, response["Content-Type"])
+        cache.set(LATEST_PREFIX + path_key, latest, settings.PAGE_CACHE_SECONDS)
+    response.content = _with_visitor_token(request, response.content)
+    return _finish(response, etag, "miss")
 
 
 def list_page(view):

@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from community.redirects import safe_next
 
-from . import answer_block, events, moderation, notifications, page_cache, selectors, services
+from . import events, moderation, notifications, page_cache, selectors, services
 from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
 from .models import POST_MODELS, Answer, Category, Question, Revision, Status, is_moderator
 from .permissions import can_edit, moderator_required
@@ -136,23 +136,13 @@ def question_detail(request, pk, slug=None):
         question = selectors.question_for_page(pk, request.user)
     if slug != question.slug:
         return redirect(question, permanent=True)
-    answers_html, featured_answer = None, None
-    block = (
-        answer_block.for_member(request, question, lambda: _cached_public_answers(question))
-        if public
-        else None
-    )
-    if block is not None:  # the answer list most members see, with their votes pressed
-        answers, answers_html, featured_pk = [], mark_safe(block[0]), block[1]
-        featured_answer = {"pk": featured_pk} if featured_pk else None
-    elif public:
+    if public:  # the public answers from the cache, with the viewer's own votes and pending answers
         answers = _public_answers(question, request.user)
     else:
         answers = selectors.answers_for_page(question, request.user)
-    if block is None:
-        featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
+    featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
     pending_edits = None
-    if block is None and request.user.is_authenticated:  # the author's own edits awaiting review
+    if request.user.is_authenticated:  # the author's own edits awaiting review
         own_answer_ids = [a.pk for a in answers if a.author_id == request.user.pk]
         if question.author_id == request.user.pk or own_answer_ids:
             pending_edits = selectors.own_pending_edits(request.user, question, own_answer_ids)
@@ -172,7 +162,6 @@ def question_detail(request, pk, slug=None):
         {
             "question": question,
             "answers": answers,
-            "answers_html": answers_html,
             "featured_answer": featured_answer,
             "related_html": related_html,
             "answer_form": AnswerForm() if can_answer else None,

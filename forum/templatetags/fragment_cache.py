@@ -4,25 +4,22 @@
 `{% cached_answer answer %}…{% endcached_answer %}`: each answer of a question page.
 `{% form_fields form %}`: an empty form's fields (the question page's answer form), rendered once per process.
 
-A question with 300 answers took ~300 ms to render for a member (bench/RESULTS.md); members get no whole-page
-cache, but most of what they see of an answer is the same for all of them. The key of an answer's HTML holds
-everything the fragment shows that can change: the answer's own state (score, status, marks, last edit),
-its author's reputation, the question's accepted answer, asker and anonymity, and what kind of viewer
-this is (a visitor; a member, with their own vote on it; its author; the asker); plus the page path. Each
-fragment is stored with the stamp it was rendered under (forum.page_cache's `site` version and expert-expiry
-horizon: names, photos and expert badges) and used only while that stamp is current. Moderators, members
-who may feature answers, suspended or banned members (no Flag buttons) and answers that are not approved
-are rendered every time.
-
-CSRF: fragments are stored with forum.page_cache's placeholder and get the viewer's own token on the way out.
-All of a page's fragments and the stamp are read with one cache request; the missing ones written with one.
+One copy of each answer serves every viewer of the question page: visitors (inside the anonymous page
+cache, forum.page_cache) and members alike. It is rendered once as nobody in particular sees it, with the
+viewer's own parts marked by placeholders (their vote pressed, the Flag form, the asker's Accept form, the
+CSRF token) that `forum.page_cache.fill_viewer_parts` fills for each viewer on the way out. It is kept with
+forum.page_cache's one key scheme: named by what its row can change (score, last edit, marks, the author's
+reputation) and stored under the stamp of the `site` version and the expert-expiry horizon (names, photos,
+badges), read for the whole list in one cache round trip. So a vote or a new answer re-renders only the
+answer that changed; the rest of the list is read back. What is the viewer's own beyond placeholders is
+rendered for them: their own answers (Edit link, no vote buttons), answers not approved (their pending
+ones), and everything for moderators and members who may feature answers.
 """
-
-import hashlib
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth.context_processors import PermWrapper
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
 from .. import page_cache
@@ -32,112 +29,80 @@ from ..sanctions import shown_restriction
 
 register = template.Library()
 
-PREFIX = "answerfrag:"
+
+def _fragment_name(answer, question, request) -> str:
+    """What an answer's shared HTML shows that its row can change (the rest: forum.page_cache's `site`
+    version and expiry horizon, the stamp it is stored under)."""
+    path = request.path if request is not None else ""
+    accepted = question.accepted_answer_id == answer.pk
+    author = f"{answer.author_id}:{answer.author.reputation}:{question.author_id}:{question.is_anonymous}"
+    state = f"{answer.score}:{answer.updated_at.timestamp()}:{answer.is_featured}:{accepted}"
+    return f"answer:{path}:{answer.pk}:{state}:{author}"
 
 
-def _viewer_kind(context) -> str | None:
-    user = context.get("user")
-    if user is None or not user.is_authenticated:
-        return "visitor"
-    if is_moderator(user) or can_feature(user) or shown_restriction(user) is not None:
-        # moderation links, review notes and feature buttons, or no Flag buttons: rendered each time
-        return None
-    return "member"
+class _SharedAnswers:
+    """One rendering of an answer list: which answers come from the shared copies (every approved answer
+    the viewer did not write, unless the viewer moderates or may feature answers), those copies read in one
+    cache round trip, the missing ones rendered and stored together with one more."""
 
+    def __init__(self, context):
+        self.names, self.stored, self.missing, self.stamp = {}, {}, {}, None
+        answers, question = context.get("answers"), context.get("question")
+        user = context.get("user")
+        member = user is not None and user.is_authenticated
+        if not settings.PAGE_CACHE_SECONDS or context.get("live") or not answers or question is None:
+            return
+        if member and (is_moderator(user) or can_feature(user)):
+            return  # moderation links, review notes and feature buttons: rendered for them
+        request = context.get("request")
+        for answer in answers:
+            if answer.status == Status.APPROVED and not (member and answer.author_id == user.pk):
+                self.names[answer.pk] = _fragment_name(answer, question, request)
+        self.stamp, self.stored = page_cache.read_stamped_many(self.names.values(), [])
+        if self.stamp is None:
+            self.names = {}  # the cache is unreachable: render as usual
+        self.left = len(self.names)
+        self.votes = {a.pk: a.my_vote for a in answers if getattr(a, "my_vote", None)}
+        self.flags = member and shown_restriction(user) is None
+        self.accept = member and user.pk == question.author_id
+        token = context.get("csrf_token")
+        self.csrf_token = None if not token or str(token) == page_cache.csrf_placeholder() else str(token)
 
-def fragment_key(answer, question, context, kind: str | None) -> str | None:
-    if kind is None or answer.status != Status.APPROVED or context.get("live"):
-        return None
-    user = context.get("user")
-    request = context.get("request")
-    author = answer.author
-    identity = (
-        answer.pk,
-        answer.score,
-        answer.is_featured,
-        answer.updated_at.timestamp(),
-        answer.author_id,
-        author.reputation,
-        question.pk,
-        question.author_id,
-        question.is_anonymous,
-        question.accepted_answer_id == answer.pk,
-        kind,
-        kind == "member" and user.pk == answer.author_id,
-        kind == "member" and user.pk == question.author_id,
-        getattr(answer, "my_vote", None),
-        request.path if request is not None else "",
-    )
-    return PREFIX + hashlib.blake2b(repr(identity).encode(), digest_size=16).hexdigest()
+    def render(self, context, answer, nodelist) -> str | None:
+        name = self.names.get(getattr(answer, "pk", None))
+        if name is None:
+            return None
+        html = self.stored.get(name)
+        if html is None:
+            shared = {
+                "shared": True,
+                "viewer_slot": page_cache.viewer_slot(),
+                "user": AnonymousUser(),
+                "perms": PermWrapper(AnonymousUser()),
+                "is_moderator": False,
+                "csrf_token": page_cache.csrf_placeholder(),
+            }
+            with context.push(**shared):
+                html = self.stored[name] = self.missing[name] = nodelist.render(context)
+        self.left -= 1
+        if self.left == 0 and self.missing:
+            page_cache.store_stamped_many(self.stamp, self.missing)
+            self.missing = {}
+        return page_cache.fill_viewer_parts(
+            html, votes=self.votes, flags=self.flags, accept=self.accept, csrf_token=self.csrf_token
+        )
 
 
 class CachedAnswerNode(template.Node):
     def __init__(self, answer, nodelist):
         self.answer, self.nodelist = answer, nodelist
 
-    def _page_state(self, context) -> dict:
-        """Once per rendering of the answer list: every answer's key, and the stored fragments."""
-        state = context.render_context.get(self)
-        if state is not None:
-            return state
-        state = {"keys": {}, "stored": {}, "missing": {}, "left": 0, "stamp": None}
-        answers, question = context.get("answers"), context.get("question")
-        if settings.PAGE_CACHE_SECONDS and answers and question is not None:
-            kind = _viewer_kind(context)
-            for answer in answers:
-                key = fragment_key(answer, question, context, kind)
-                if key:
-                    state["keys"][answer.pk] = key
-        if state["keys"]:
-            # One round trip: the `site` version, the expiry horizon and every fragment, each stored with
-            # the stamp (versions) it was rendered under.
-            site = page_cache.VERSION_PREFIX + page_cache.SITE
-            found = cache.get_many([site, page_cache.HORIZON_KEY, *state["keys"].values()])
-            if site in found and page_cache.HORIZON_KEY in found:
-                stamp = page_cache._stamp([found[site]], found[page_cache.HORIZON_KEY])
-            else:
-                read = page_cache._read_versions([page_cache.SITE])
-                stamp = None if read is None else page_cache._stamp(*read)
-            if stamp is None:
-                state["keys"] = {}
-            else:
-                state["stamp"] = stamp
-                state["stored"] = {
-                    key: value[1]
-                    for key, value in found.items()
-                    if key.startswith(PREFIX) and isinstance(value, tuple) and value[0] == stamp
-                }
-            state["left"] = len(state["keys"])
-        context.render_context[self] = state
-        return state
-
     def render(self, context):
-        answer = self.answer.resolve(context)
-        state = self._page_state(context)
-        key = state["keys"].get(getattr(answer, "pk", None))
-        if key is None:
-            return self.nodelist.render(context)
-        html = state["stored"].get(key)
-        if html is None:
-            with context.push(csrf_token=page_cache.csrf_placeholder()):
-                html = self.nodelist.render(context)
-            state["missing"][key] = html
-        state["left"] -= 1
-        if state["left"] == 0 and state["missing"]:
-            stamp = state["stamp"]
-            cache.set_many(
-                {key: (stamp, html) for key, html in state["missing"].items()}, settings.PAGE_CACHE_SECONDS
-            )
-            state["missing"] = {}
-        token = context.get("csrf_token")
-        return html.replace(page_cache.csrf_placeholder(), str(token)) if token else html
-
-
-def _versions() -> str | None:
-    if not settings.PAGE_CACHE_SECONDS:
-        return None
-    read = page_cache._read_versions([page_cache.SITE])
-    return None if read is None else f"{'.'.join(read[0])}|{read[1]:.0f}"
+        shared = context.render_context.get(self)
+        if shared is None:
+            shared = context.render_context[self] = _SharedAnswers(context)
+        html = shared.render(context, self.answer.resolve(context), self.nodelist)
+        return self.nodelist.render(context) if html is None else html
 
 
 class CachedRowsNode(template.Node):
