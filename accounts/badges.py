@@ -13,6 +13,10 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from community.notifications.services import notify
+
+from .models import Badge, BadgeAward, User
+
 TRUSTED_REPUTATION = 500
 SCORE_FOR_BADGE = 10
 
@@ -23,21 +27,24 @@ def is_trusted(user) -> bool:
     return bool(user and user.is_authenticated and user.reputation >= TRUSTED_REPUTATION)
 
 
-def _questions(user_id):
-    from forum.models import Question
+# A member's public questions and public answers, as querysets of member id: content is forum's, and it
+# registers how to find them (forum.people.badges); anonymous questions must not count.
+PUBLIC_POSTS: dict = {}
 
-    return Question.objects.approved().filter(author_id=user_id, is_anonymous=False)
+
+def register_public_posts(*, questions, answers) -> None:
+    PUBLIC_POSTS.update(questions=questions, answers=answers)
+
+
+def _questions(user_id):
+    return PUBLIC_POSTS["questions"](user_id)
 
 
 def _answers(user_id):
-    from forum.models import Answer
-
-    return Answer.objects.visible_to(None).filter(author_id=user_id)
+    return PUBLIC_POSTS["answers"](user_id)
 
 
 def _reputation_at_least(user_id, minimum: int) -> bool:
-    from .models import User
-
     # Read from the database: reputation moves by F() updates, so an instance in memory may be stale.
     return User.objects.filter(pk=user_id, reputation__gte=minimum).exists()
 
@@ -117,10 +124,6 @@ def award_badges_for(user, *, only: Iterable[str] | None = None) -> list:
     gives one award). Sends: a "badge" notification per new badge (live on the member's stream after commit).
     Returns the new awards.
     """
-    from forum.notifications import notify
-
-    from .models import Badge, BadgeAward
-
     if user is None or not user.pk:
         return []
     rules = [RULES_BY_CODE[code] for code in only] if only is not None else list(RULES)

@@ -1,5 +1,5 @@
 """Expert pages: apply and follow your application; the moderators' review queue; the private document
-download; the public expert directory. Thin adapters to accounts.verification and accounts.selectors."""
+download. (The public expert directory is forum.people.views.) Thin adapters to accounts.verification and accounts.selectors."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +11,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from forum.forms import apply_errors
-from forum.models import AuditEntry
+from community.audit.models import AuditEntry
+from community.forms import apply_errors
 
 from . import selectors, verification
 from .forms import ApplicationDecisionForm, ExpertApplicationForm, InfoReplyForm, RevokeForm
@@ -21,11 +21,6 @@ from .models import ExpertApplication, ExpertCredential, ExpertDocument
 from .permissions import can_verify_experts, verifier_required
 
 FILES_AGAIN = "Please choose your documents again: files are not kept when a form is sent back."
-
-
-def experts(request):
-    """The public directory: verified experts by specialty, with their published answer counts."""
-    return render(request, "accounts/experts.html", {"specialties": selectors.expert_directory()})
 
 
 # --- The applicant ------------------------------------------------------------------------------------------

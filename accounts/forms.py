@@ -1,5 +1,7 @@
 from django import forms
 
+from community.crisis_lines import OTHER_COUNTRY, country_choices
+
 from .avatars import validate_avatar
 from .models import ExpertApplication, User
 
@@ -40,8 +42,6 @@ class ProfileForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, browser_country: str = "", **kwargs):
-        from forum.crisis import OTHER_COUNTRY, country_choices
-
         super().__init__(*args, **kwargs)
         choices = country_choices()
         names = dict(choices)

@@ -103,7 +103,7 @@ class User(AbstractUser):
         return credential if credential.is_active else None
 
     def get_absolute_url(self):
-        return reverse("accounts:profile", args=[self.pk])
+        return reverse("people:profile", args=[self.pk])
 
 
 class ExpertCredentialQuerySet(models.QuerySet):
@@ -139,6 +139,13 @@ class ExpertCredential(models.Model):
 
     def __str__(self):
         return f"{self.user.public_name}: {self.badge_label}"
+
+    @classmethod
+    def next_expiry(cls):
+        """When the next active verification expires (None when none is active)."""
+        return (
+            cls.objects.active().order_by("verified_until").values_list("verified_until", flat=True).first()
+        )
 
     @property
     def is_active(self) -> bool:

@@ -16,30 +16,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from forum import audit
-from forum.models import (
-    Answer,
-    Appeal,
-    AuditEntry,
-    Flag,
-    Notification,
-    Question,
-    Sanction,
-    Vote,
-)
+from community.audit import log as audit
+from community.audit.models import AuditEntry
+from community.notifications.models import Notification
 
 from .models import User
 
 log = logging.getLogger(__name__)
 
 
-def _iso(value):
+def iso(value):
     return value.isoformat() if value else None
 
 
 def export_data(user: User) -> dict:
     """Everything the member's download holds, one section each (see the module docstring for what is left out)."""
-    data = {"exported_at": _iso(timezone.now())}
+    data = {"exported_at": iso(timezone.now())}
     for key, section in EXPORT_SECTIONS:
         data[key] = section(user)
     return data
@@ -63,75 +55,10 @@ def _export_profile(user: User):
         "country": user.country,
         "has_photo": bool(user.avatar),
         "reputation": user.reputation,
-        "date_joined": _iso(user.date_joined),
-        "last_login": _iso(user.last_login),
+        "date_joined": iso(user.date_joined),
+        "last_login": iso(user.last_login),
         "two_factor": sorted(set(Authenticator.objects.filter(user=user).values_list("type", flat=True))),
     }
-
-
-def _export_questions(user: User):
-    """Every question the member asked, whatever its status."""
-    return [
-        {
-            "id": q.pk,
-            "title": q.title,
-            "body": q.body,
-            "category": q.category.name,
-            "tags": [t.name for t in q.tags.all()],
-            "anonymous": q.is_anonymous,
-            "status": q.status,
-            "terms_version": q.terms_version,
-            "created_at": _iso(q.created_at),
-            "updated_at": _iso(q.updated_at),
-        }
-        for q in Question.objects.filter(author=user).select_related("category").prefetch_related("tags")
-    ]
-
-
-def _export_answers(user: User):
-    """Every answer the member wrote; a question's title only while the member may see that question."""
-    visible_questions = set(Question.objects.visible_to(user).values_list("pk", flat=True))
-    return [
-        {
-            "id": a.pk,
-            "question_id": a.question_id,
-            "question_title": a.question.title if a.question_id in visible_questions else None,
-            "body": a.body,
-            "status": a.status,
-            "terms_version": a.terms_version,
-            "created_at": _iso(a.created_at),
-            "updated_at": _iso(a.updated_at),
-        }
-        for a in Answer.objects.filter(author=user).select_related("question")
-    ]
-
-
-def _export_votes(user: User):
-    """The member's votes."""
-    return [
-        {
-            "on": "question" if v.question_id else "answer",
-            "id": v.question_id or v.answer_id,
-            "value": v.value,
-            "created_at": _iso(v.created_at),
-        }
-        for v in Vote.objects.filter(voter=user)
-    ]
-
-
-def _export_flags(user: User):
-    """The flags the member raised and how they ended."""
-    return [
-        {
-            "on": "question" if f.question_id else "answer",
-            "id": f.question_id or f.answer_id,
-            "reason": f.reason,
-            "text": f.text,
-            "created_at": _iso(f.created_at),
-            "outcome": f.outcome or None,
-        }
-        for f in Flag.objects.filter(flagger=user)
-    ]
 
 
 def _export_notifications(user: User):
@@ -141,7 +68,7 @@ def _export_notifications(user: User):
             "kind": n.kind,
             "text": n.text,
             "url": n.url,
-            "created_at": _iso(n.created_at),
+            "created_at": iso(n.created_at),
             "read": bool(n.read_at),
         }
         for n in Notification.objects.filter(recipient=user)
@@ -155,49 +82,16 @@ def _export_moderation_notices(user: User):
             "action": e.action,
             "about": e.target_label,
             "reason": e.reason,
-            "created_at": _iso(e.created_at),
+            "created_at": iso(e.created_at),
         }
         for e in AuditEntry.objects.filter(subject=user)
-    ]
-
-
-def _export_sanctions(user: User):
-    """Sanctions on the member."""
-    return [
-        {
-            "kind": s.kind,
-            "reason": s.reason,
-            "created_at": _iso(s.created_at),
-            "ends_at": _iso(s.ends_at),
-            "lifted_at": _iso(s.lifted_at),
-        }
-        for s in Sanction.objects.filter(member=user)
-    ]
-
-
-def _export_appeals(user: User):
-    """The member's appeals and their messages."""
-    return [
-        {
-            "state": a.state,
-            "created_at": _iso(a.created_at),
-            "messages": [
-                {
-                    "from": "moderators" if m.from_moderator else "you",
-                    "body": m.body,
-                    "at": _iso(m.created_at),
-                }
-                for m in a.messages.all()
-            ],
-        }
-        for a in Appeal.objects.filter(member=user).prefetch_related("messages")
     ]
 
 
 def _export_badges(user: User):
     """Badges the member earned."""
     return [
-        {"badge": b.badge.name, "awarded_at": _iso(b.awarded_at)}
+        {"badge": b.badge.name, "awarded_at": iso(b.awarded_at)}
         for b in user.badge_awards.select_related("badge")
     ]
 
@@ -212,26 +106,35 @@ def _export_expert_applications(user: User):
             "licence_number": app.licence_number,
             "licence_issuer": app.licence_issuer,
             "status": app.status,
-            "created_at": _iso(app.created_at),
+            "created_at": iso(app.created_at),
             "documents": [d.original_name for d in app.documents.all()],
         }
         for app in user.expert_applications.prefetch_related("documents")
     ]
 
 
-EXPORT_SECTIONS = (
+EXPORT_SECTIONS = [
     ("profile", _export_profile),
-    ("questions", _export_questions),
-    ("answers", _export_answers),
-    ("votes", _export_votes),
-    ("flags", _export_flags),
     ("notifications", _export_notifications),
     ("moderation_notices", _export_moderation_notices),
-    ("sanctions", _export_sanctions),
-    ("appeals", _export_appeals),
     ("badges", _export_badges),
     ("expert_applications", _export_expert_applications),
-)
+]
+# What deleting an account also erases beyond this app's rows: functions of the member, run inside the
+# deletion's transaction. The content apps register their part (forum.people.privacy).
+ERASERS: list = []
+
+
+def register_export_section(key: str, section) -> None:
+    """Add a section (a function of the member returning JSON-ready data) to the member's download."""
+    if key not in dict(EXPORT_SECTIONS):
+        EXPORT_SECTIONS.append((key, section))
+
+
+def register_eraser(erase) -> None:
+    """Run `erase(user)` when a member deletes their account, inside the same transaction."""
+    if erase not in ERASERS:
+        ERASERS.append(erase)
 
 
 def _user_sessions(user: User):
@@ -261,10 +164,8 @@ def delete_account(*, user: User, password: str) -> User:
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     Notification.objects.filter(recipient=user).delete()
-    Appeal.objects.filter(member=user).delete()
-    from forum.services import withdraw_pending_edits
-
-    withdraw_pending_edits(author=user)  # unpublished text; their posts keep the approved version
+    for erase in ERASERS:
+        erase(user)
     user.username = f"deleted-{user.pk}"
     user.email = ""
     user.first_name = user.last_name = ""
@@ -280,7 +181,7 @@ def delete_account(*, user: User, password: str) -> User:
     audit.record(actor=None, action="delete_account", target=user, reason="Deleted by the member.")
     log.info("An account was deleted by its member.")
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
-    from forum import page_cache
+    from community import page_cache
 
     page_cache.everything_changed()  # cached pages must not show the name any longer
     return user

@@ -14,7 +14,10 @@ concurrency; `recompute_all` rebuilds every total from those rows and must agree
 """
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
+
+from .badges import TRUSTED_REPUTATION, award_badges_for
+from .models import User
 
 ANSWER_UP_VOTE = 10
 QUESTION_UP_VOTE = 5
@@ -34,33 +37,26 @@ def vote_points(*, on_answer: bool, value: int) -> int:
 
 def adjust(user_id: int | None, delta: int) -> None:
     """Add `delta` to a member's reputation in the database (not in memory: concurrent changes add up)."""
-    from .models import User
-
     if user_id and delta:
         User.objects.filter(pk=user_id).update(reputation=F("reputation") + delta)
 
 
+# Where points come from: functions returning {member id: points}. Content is forum's: it registers the
+# points of votes, accepted and featured answers (forum.people.reputation).
+POINT_SOURCES: list = []
+
+
+def register_point_source(points) -> None:
+    if points not in POINT_SOURCES:
+        POINT_SOURCES.append(points)
+
+
 def totals_from_rows() -> dict[int, int]:
-    """Every member's reputation computed from votes, accepted answers and featured answers."""
-    from forum.models import Answer, Question, Vote
-
+    """Every member's reputation computed from the rows, summed over the registered sources."""
     totals: dict[int, int] = {}
-
-    def add(user_id, points):
-        if user_id is not None and points:
+    for source in POINT_SOURCES:
+        for user_id, points in source().items():
             totals[user_id] = totals.get(user_id, 0) + points
-
-    up, down = Count("pk", filter=Q(value=Vote.UP)), Count("pk", filter=Q(value=Vote.DOWN))
-    for row in Vote.objects.filter(answer__isnull=False).values("answer__author").annotate(up=up, down=down):
-        add(row["answer__author"], row["up"] * ANSWER_UP_VOTE + row["down"] * DOWN_VOTE_RECEIVED)
-    question_votes = Vote.objects.filter(question__isnull=False, question__is_anonymous=False)
-    for row in question_votes.values("question__author").annotate(up=up, down=down):
-        add(row["question__author"], row["up"] * QUESTION_UP_VOTE + row["down"] * DOWN_VOTE_RECEIVED)
-    accepted = Question.objects.filter(accepted_answer__isnull=False).values("accepted_answer__author")
-    for row in accepted.annotate(n=Count("pk")):
-        add(row["accepted_answer__author"], row["n"] * ACCEPTED)
-    for row in Answer.objects.filter(is_featured=True).values("author").annotate(n=Count("pk")):
-        add(row["author"], row["n"] * FEATURED)
     return totals
 
 
@@ -69,9 +65,6 @@ def recompute_all(*, dry_run: bool = False) -> dict[int, tuple[int, int]]:
     """Rebuild every member's reputation from the rows; return {user_id: (stored, computed)} for those
     that differed (and, unless dry_run, were corrected). Run it when the site is quiet: a vote committed
     while it runs may be counted twice or not at all until the next run."""
-    from .badges import TRUSTED_REPUTATION, award_badges_for
-    from .models import User
-
     totals = totals_from_rows()
     changed = {}
     for user_id, reputation in User.objects.values_list("pk", "reputation").iterator(chunk_size=2000):

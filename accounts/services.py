@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from forum import crisis, page_cache
+from community import crisis_lines as crisis
+from community import page_cache
 
 from .avatars import square_sizes, validate_avatar
 from .models import User
@@ -24,7 +25,7 @@ def update_profile(
 ):
     """A member edits their public profile. A new photo is validated by content, stripped of metadata
     and stored at each of AVATAR_SIZES; the old files are removed after the save commits. `country` (kept
-    when None; "" for "from my browser") must be one with crisis lines or forum.crisis.OTHER_COUNTRY."""
+    when None; "" for "from my browser") must be one with crisis lines or community.crisis_lines.OTHER_COUNTRY."""
     if country is not None:
         if country and country not in dict(crisis.country_choices()):
             raise ValidationError({"country": "Choose a country from the list."})

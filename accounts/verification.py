@@ -6,7 +6,7 @@ pending | more_info ──reject_application──▶ rejected
 credential ──revoke_expert──▶ revoked;  credential ──(time)──▶ expired, noticed 30 days before
 
 Each function checks who may call it, writes inside one transaction, records an audit entry
-(forum.audit.record) and notifies the applicant (kind "expert", live on their stream after commit).
+(community.audit.log.record) and notifies the applicant (kind "expert", live on their stream after commit).
 Moderators act through the permission accounts.verify_expert. Nobody decides their own application.
 """
 
@@ -18,9 +18,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from community import page_cache
+from community.audit import log as audit
 from community.claims import claim
-from forum import audit, page_cache
-from forum.notifications import notify
+from community.notifications.services import notify
 
 from .documents import check_documents, delete_files, store_documents
 from .models import ExpertApplication, ExpertCredential

@@ -3,38 +3,12 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
-from forum import crisis
+from community import crisis_lines as crisis
 
-from . import selectors
 from .forms import ProfileForm
-from .models import User
 from .services import update_profile
-
-
-def profile(request, pk):
-    """A member's public profile; for a verified expert also the expert profile (credentials, featured
-    answers). An expert looking at their own profile gets a due expiry notice at once."""
-    member = get_object_or_404(
-        User.objects.select_related("expert_credential__specialty"), pk=pk, is_active=True
-    )
-    if request.user.pk == member.pk:
-        from .verification import notice_on_read
-
-        notice_on_read(member)
-    expert = member.active_expert
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "member": member,
-            "questions": selectors.profile_questions(member),
-            "answers": selectors.profile_answers(member),
-            "featured_answers": selectors.profile_answers(member, featured=True) if expert else [],
-            "badge_awards": selectors.badges_of(member),
-        },
-    )
 
 
 @login_required
@@ -63,5 +37,5 @@ def profile_edit(request):
             form.add_error(None, error)
         else:
             messages.success(request, "Your profile is saved.")
-            return redirect("accounts:profile", pk=request.user.pk)
+            return redirect("people:profile", pk=request.user.pk)
     return render(request, "accounts/profile_edit.html", {"form": form}, status=400 if form.errors else 200)

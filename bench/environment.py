@@ -133,7 +133,7 @@ def count_queries(path: str, session_key: str | None) -> tuple[int, int]:
         assert response.status_code == 200, (path, response.status_code)
         return len(captured)
 
-    with mock.patch("forum.page_cache._cacheable", return_value=False):
+    with mock.patch("community.page_cache._cacheable", return_value=False):
         rendered = measure()
     return rendered, measure()
 

@@ -63,8 +63,8 @@ class Client:
 
 
 async def publish(layer, stream: str, i: int) -> None:
-    from forum import events
-    from forum.backlog import get_backlog
+    from community.live import events
+    from community.live.backlog import get_backlog
 
     sent_at = time.time()
     data = {"t": sent_at, "i": i}

@@ -1,7 +1,7 @@
 """One place that notices Redis going away and coming back, so an outage logs one warning per process.
 
-The cache (community.cache), the live-event publisher (forum.events) and the channel layer
-(community.channel_layer) all report here. Pages keep working while Redis is down: the cache degrades to
+The cache (community.cache), the live-event publisher (community.live.events) and the channel layer
+(community.live.channel_layer) all report here. Pages keep working while Redis is down: the cache degrades to
 misses and live updates pause; they resume by themselves when Redis answers again.
 """
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "community.audit",
+    "community.notifications",
     "accounts",
     "forum",
 ]
@@ -97,8 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.community",
                 # Last: while a page is rendered for the anonymous page cache, the CSRF token is a
-                # placeholder that each response replaces with the visitor's own (forum.page_cache).
-                "forum.page_cache.csrf_context",
+                # placeholder that each response replaces with the visitor's own (community.page_cache).
+                "community.page_cache.csrf_context",
             ],
         },
     },
@@ -168,7 +170,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             # Pub/sub: one PUBLISH per group_send whatever the group size (measured: bench/channel_layer.py).
-            "BACKEND": "community.channel_layer.ResilientRedisPubSubChannelLayer",
+            "BACKEND": "community.live.channel_layer.ResilientRedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
@@ -314,7 +316,7 @@ FORUM_EXPERT_ANSWERS_SKIP_REVIEW = env_bool("FORUM_EXPERT_ANSWERS_SKIP_REVIEW", 
 FORUM_TRUSTED_SKIP_REVIEW = env_bool("FORUM_TRUSTED_SKIP_REVIEW", False)
 FORUM_PAGE_SIZE = 20
 # Anonymous visitors' home, category, tag and question pages come from the cache for at most this long;
-# every change that affects them replaces their version token sooner (forum.page_cache). 0 turns it off.
+# every change that affects them replaces their version token sooner (community.page_cache). 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 FORUM_MAX_TAGS = 5
 EXPERT_VERIFICATION_DAYS = int(os.environ.get("EXPERT_VERIFICATION_DAYS", str(365 * 2)))

@@ -15,7 +15,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("members/", include("forum.people.urls")),
     path("members/", include("accounts.urls")),
+    path("notifications/", include("community.notifications.urls")),
     path("", include("forum.urls")),
 ]
 

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import ngettext
 
 from . import services
-from .models import Answer, AuditEntry, Category, Flag, Notification, Question, Status, Vote, is_moderator
+from .models import Answer, Category, Flag, Question, Status, Vote, is_moderator
 
 
 @admin.register(Category)
@@ -80,23 +80,6 @@ class AnswerAdmin(ModeratedAdmin):
     readonly_fields = [*ModeratedAdmin.readonly_fields, "is_featured", "featured_at", "featured_by"]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "target_label", "subject", "reason"]
-    list_filter = ["action", "created_at"]
-    search_fields = ["target_label", "reason", "actor__display_name"]
-    list_select_related = ["actor", "subject"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Vote)
 class VoteAdmin(admin.ModelAdmin):
     list_display = ["voter", "question", "answer", "value", "created_at"]
@@ -108,13 +91,6 @@ class VoteAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "text", "created_at", "read_at"]
-    list_filter = ["kind"]
-    raw_id_fields = ["recipient"]
 
 
 @admin.register(Flag)

@@ -8,9 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import audit
-from .models import Appeal, AppealMessage, AuditEntry, is_moderator
-from .notifications import notify
+from community.audit import log as audit
+from community.audit.models import AuditEntry
+from community.notifications.services import notify
+
+from .models import Appeal, AppealMessage, is_moderator
 
 
 def _clean_body(body: str) -> str:
@@ -46,7 +48,7 @@ def open_appeal(*, member, entry: AuditEntry, body: str) -> Appeal:
     except IntegrityError as exc:
         raise ValidationError("You already have an open appeal about this action.") from exc
     AppealMessage.objects.create(appeal=appeal, author=member, body=body)
-    from . import events
+    from community.live import events
 
     events.publish(events.MODERATION_STREAM, "appeal.new", {"id": appeal.pk})
     return appeal

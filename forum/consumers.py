@@ -16,9 +16,9 @@ answered, once the vote is committed, with {"voted": {"kind", "id", "score", "my
 everyone connected to the process are written in batches (forum.vote_queue).
 
 Events (server -> client) are {"stream", "seq", "event", "data", "html"?}, encoded once by the publisher
-(forum.events) and relayed unchanged. A consumer keeps the last sequence it relayed per stream: a
+(community.live.events) and relayed unchanged. A consumer keeps the last sequence it relayed per stream: a
 duplicate is skipped, a gap (pub/sub delivers at most once) is filled from the backlog. When the channel
-layer comes back after a Redis outage (community.channel_layer sends "live.resync"), every stream is
+layer comes back after a Redis outage (community.live.channel_layer sends "live.resync"), every stream is
 refetched, because events published during the outage were lost. When a question stops being public
 ("question.removed"), only moderators and the author keep following its stream, and the author only while
 the visibility rule still lets them see it (not once it is deleted): the one rare event that reads the
@@ -40,9 +40,10 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
 
 from community import redis_health
+from community.live import events
+from community.live.backlog import get_backlog
 
-from . import events, voting
-from .backlog import get_backlog
+from . import voting
 from .models import POST_MODELS
 from .vote_queue import get_queue
 

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from accounts.mfa import powers_need_mfa
+from community.live import events
+from community.notifications.services import cached_unread_count
 
-from . import events
 from .models import Category, is_moderator
-from .notifications import cached_unread_count
 
 
 def community(request):
@@ -23,7 +23,7 @@ def community(request):
     if user is not None and user.is_authenticated:
         # Live streams of the header counts; their sequences are read before the counts (each count
         # forces them first), so the browser replays anything committed in between
-        # (forum.events.current_seqs).
+        # (community.live.events.current_seqs).
         moderator = SimpleLazyObject(lambda: is_moderator(user))
         user_stream = events.user_stream(user.pk)
         seqs = SimpleLazyObject(

@@ -1,4 +1,5 @@
-"""Crisis language: a phrase list kept as data (CrisisPhrase, editable in the admin) and the resources to show.
+"""Crisis language: a phrase list kept as data (CrisisPhrase, editable in the admin). The lines to call, per
+country, are community.crisis_lines.
 
 Matching is case-insensitive on word boundaries, and words may be separated by any whitespace, so
 "I want to end my life" matches "end my life" while "killing time" or "cutting carbs" match nothing. The
@@ -8,9 +9,7 @@ same phrases are served as JSON to static/js/crisis.js, which shows the panel wh
 import functools
 import re
 
-from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation.trans_real import parse_accept_lang_header
 
 from .models import CRISIS_CACHE_KEY, CrisisPhrase
 
@@ -46,41 +45,3 @@ def find(text: str, phrases: tuple[str, ...] | None = None) -> list[str]:
         if phrase not in found:
             found.append(phrase)
     return found
-
-
-INTERNATIONAL = "INTL"
-OTHER_COUNTRY = "ZZ"  # ISO 3166 "unknown or unspecified": a member somewhere without lines of its own
-
-
-def resources(country: str | None = None) -> list[dict]:
-    """Crisis lines for `country` (ISO code, e.g. "GB"); a country without its own gets the international
-    list, no country the site's CRISIS_COUNTRY."""
-    table = settings.CRISIS_RESOURCES
-    key = (country or settings.CRISIS_COUNTRY or INTERNATIONAL).upper()
-    return (table.get(key) or table[INTERNATIONAL])["lines"]
-
-
-def country_choices() -> list[tuple[str, str]]:
-    """The countries with their own crisis lines, then "Another country" (the international list)."""
-    table = settings.CRISIS_RESOURCES
-    countries = sorted(
-        ((code, e["name"]) for code, e in table.items() if code != INTERNATIONAL), key=lambda c: c[1]
-    )
-    return [*countries, (OTHER_COUNTRY, table[INTERNATIONAL]["name"])]
-
-
-def country_from_languages(accept_language: str) -> str:
-    """The region of the browser's most preferred language that names one ("en-GB,en;q=0.9": "GB"), or ""."""
-    for language, _quality in parse_accept_lang_header(accept_language or ""):
-        for subtag in language.split("-")[1:]:
-            if len(subtag) == 2 and subtag.isalpha():
-                return subtag.upper()
-    return ""
-
-
-def country_for(request) -> str:
-    """Whose crisis lines a person sees: the country on their profile, else their browser's region, else ""
-    (resources() then uses the site's CRISIS_COUNTRY)."""
-    user = getattr(request, "user", None)
-    chosen = getattr(user, "country", "") if user is not None and user.is_authenticated else ""
-    return chosen or country_from_languages(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import badges, reputation
+from community.audit import log as audit
+from community.notifications.services import notify
 
-from . import audit
 from .models import Answer, Question
-from .notifications import notify
 
 FEATURE_PERMISSION = "forum.feature_answer"
 

@@ -19,10 +19,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from . import audit
+from community.audit import log as audit
+from community.notifications.services import notify
+
 from .live import announce_flagged
 from .models import Flag, Question, Sanction, Status
-from .notifications import notify
 from .publication import set_status, tell_author
 from .sanctions import ensure_can_participate
 

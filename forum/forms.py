@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html
@@ -132,12 +131,3 @@ class RejectForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search questions", max_length=200, required=False)
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form it came from (field errors where a field matches)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)

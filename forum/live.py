@@ -6,7 +6,7 @@ Public streams (`question.<id>`, `feed.*`) only ever carry approved content; pen
 moderators' stream only, and the author learns of decisions on their own `user.<id>` stream.
 
 Open pages and cached pages go stale for the same reasons: each public announcement below also replaces
-the version tokens of the anonymous pages it affects (forum.page_cache), before its event is queued, so a
+the version tokens of the anonymous pages it affects (community.page_cache), before its event is queued, so a
 browser that refetches on the event never gets the old page.
 """
 
@@ -14,7 +14,9 @@ import logging
 
 from django.template.loader import render_to_string
 
-from . import events, page_cache
+from community import page_cache
+from community.live import events
+
 from .models import Answer, Question, Revision, Status
 
 log = logging.getLogger(__name__)

@@ -5,8 +5,6 @@ pending, rejected and hidden content exists only for its author and moderators.
 """
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.db import models
@@ -61,7 +59,7 @@ class Category(models.Model):
             self.expert_title = f"{self.name} Expert"
         super().save(*args, **kwargs)
         cache.delete(NAV_CACHE_KEY)
-        from .page_cache import everything_changed
+        from community.page_cache import everything_changed
 
         everything_changed()  # every page's navigation lists the categories
 
@@ -142,9 +140,14 @@ class Post(models.Model):
         return self.status == Status.APPROVED
 
     @property
+    def question_title(self) -> str:
+        """The title of the thread the post belongs to (a question's own title; an answer's question's)."""
+        return self.question.title
+
+    @property
     def short_title(self) -> str:
         """The thread's title, cut for notifications and messages."""
-        text = self.title if self.kind_name == "question" else self.question.title
+        text = self.question_title
         return text if len(text) <= 80 else text[:77] + "…"
 
     @property
@@ -220,6 +223,10 @@ class Question(Post):
 
     def get_absolute_url(self):
         return reverse("forum:question", args=[self.pk, self.slug or "q"])
+
+    @property
+    def question_title(self) -> str:
+        return self.title
 
     @property
     def takes_answers(self) -> bool:
@@ -307,133 +314,6 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.value:+d} by {self.voter_id}"
-
-
-class AuditEntry(models.Model):
-    """Who did what to which item, when and why. Written by services only; read-only everywhere."""
-
-    class Action(models.TextChoices):
-        """What happened, with the name moderators read; the stored strings never change."""
-
-        APPROVE = "approve", "Approved"
-        REJECT = "reject", "Rejected"
-        EDIT = "edit", "Edited"
-        APPROVE_EDIT = "approve_edit", "Edit approved"
-        REJECT_EDIT = "reject_edit", "Edit rejected"
-        HIDE = "hide", "Hidden"
-        UNHIDE = "unhide", "Unhidden"
-        AUTO_HIDE = "auto_hide", "Hidden after flags"
-        KEEP_HIDDEN = "keep_hidden", "Kept hidden after flags"
-        DISMISS_FLAGS = "dismiss_flags", "Flags dismissed"
-        DELETE = "delete", "Deleted"
-        RESTORE = "restore", "Restored"
-        LOCK = "lock", "Locked"
-        UNLOCK = "unlock", "Unlocked"
-        CLOSE_DUPLICATE = "close_duplicate", "Closed as a duplicate"
-        REOPEN = "reopen", "Reopened"
-        ACCEPT = "accept", "Answer accepted"
-        UNACCEPT = "unaccept", "Acceptance withdrawn"
-        FEATURE = "feature", "Answer featured"
-        UNFEATURE = "unfeature", "Answer no longer featured"
-        WARN = "warn", "Member warned"
-        SUSPEND = "suspend", "Member suspended"
-        BAN = "ban", "Member banned"
-        LIFT = "lift", "Sanction lifted"
-        CLOSE_APPEAL = "close_appeal", "Appeal closed"
-        EXPERT_APPLY = "expert_apply", "Expert application sent"
-        EXPERT_MORE_INFO = "expert_more_info", "Expert application: more information asked"
-        EXPERT_REPLY = "expert_reply", "Expert application: applicant replied"
-        EXPERT_APPROVE = "expert_approve", "Expert approved"
-        EXPERT_REJECT = "expert_reject", "Expert application rejected"
-        EXPERT_REVOKE = "expert_revoke", "Expert status revoked"
-        EXPERT_EXPIRY_NOTICE = "expert_expiry_notice", "Expert verification expiry notice"
-        EXPERT_DOCUMENT = "expert_document", "Expert document downloaded"
-        DELETE_ACCOUNT = "delete_account", "Account deleted"
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=40, db_index=True, choices=Action.choices)
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
-    target = GenericForeignKey("target_type", "target_id")
-    target_label = models.CharField(max_length=240, blank=True)
-    subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The member the action concerns.",
-    )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
-
-    def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
-
-
-class Notification(models.Model):
-    class Kind(models.TextChoices):
-        APPROVED = "approved", "Your post was approved"
-        REJECTED = "rejected", "Your post was rejected"
-        ANSWERED = "answered", "Your question got an answer"
-        EXPERT_ANSWERED = "expert_answered", "An expert answered your question"
-        ACCEPTED = "accepted", "Your answer was accepted"
-        FEATURED = "featured", "Your answer was featured"
-        BADGE = "badge", "You earned a badge"
-        EXPERT = "expert", "Expert verification"
-        MODERATION = "moderation", "Moderation notice"
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    text = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")
-        ]
-
-    def __str__(self):
-        return self.text
-
-
-class NotificationPreference(models.Model):
-    """Which notifications a member also wants by email (forum.notifications). A member without a row gets
-    the defaults. Emails carry no health content beyond the question's title."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    email_expert_answered = models.BooleanField(
-        "Email me when a verified expert answers my question", default=True
-    )
-    email_decisions = models.BooleanField(
-        "Email me when a moderator approves or rejects my post", default=True
-    )
-    email_answered = models.BooleanField("Email me when a member answers my question", default=False)
-
-    def __str__(self):
-        return f"Notification preferences of {self.user_id}"
-
-    def wants_email(self, kind: str) -> bool:
-        return {
-            Notification.Kind.EXPERT_ANSWERED: self.email_expert_answered,
-            Notification.Kind.APPROVED: self.email_decisions,
-            Notification.Kind.REJECTED: self.email_decisions,
-            Notification.Kind.ANSWERED: self.email_answered,
-        }.get(kind, False)
 
 
 class Flag(models.Model):
@@ -646,7 +526,9 @@ class Appeal(models.Model):
         CLOSED = "closed", "Closed"
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
-    entry = models.ForeignKey(AuditEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    entry = models.ForeignKey(
+        "audit.AuditEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit, events, page_cache
+from community import page_cache
+from community.audit import log as audit
+from community.live import events
+
 from .flags import resolve_open_flags
 from .models import Answer, Question, Revision, Status, is_moderator
 from .permissions import require_moderator, require_reason

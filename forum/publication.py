@@ -4,7 +4,7 @@ Services decide *whether* a status changes (forum.services: review decisions; fo
 delete, restore; forum.flags: hidden by flags; forum.sanctions: hide all of a member's content); this module
 writes it and does what every change needs: going public (search entry, answer counts, badges, live feeds),
 going private (answer counts, pages and live feeds drop it), and telling the author. Called inside the
-caller's transaction; live events are sent after the commit (forum.events).
+caller's transaction; live events are sent after the commit (community.live.events).
 """
 
 from django.conf import settings
@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from accounts import badges
 from accounts.models import ExpertCredential
+from community.notifications.services import notify
 
 from .live import announce_public, announce_withdrawn
 from .models import Answer, Question, Status
-from .notifications import notify
 
 
 def update_search_vector(question: Question) -> None:

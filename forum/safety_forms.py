@@ -3,8 +3,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from community.audit.models import AuditEntry
+
 from . import pii
-from .models import AuditEntry, Flag, Sanction
+from .models import Flag, Sanction
 
 
 class ClickedButton(forms.Widget):

@@ -16,8 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.defaults import permission_denied as django_permission_denied
 
+from community.audit.models import AuditEntry
+
 from . import appeals, crisis, flags, moderation, sanctions
-from .models import Appeal, AuditEntry, Question, Sanction, post_model
+from .models import Appeal, Question, Sanction, post_model
 from .permissions import moderator_required
 from .ratelimit import rate_limited
 from .safety_forms import AppealForm, DuplicateForm, FlagForm, ReasonForm, SanctionForm

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from . import audit
+from community.audit import log as audit
+from community.notifications.services import notify
+
 from .models import Sanction
-from .notifications import notify
 from .permissions import require_moderator, require_reason
 from .publication import hide_all_by
 

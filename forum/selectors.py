@@ -21,8 +21,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import ExpertCredential, User
+from community.audit.models import AuditEntry
 
-from .models import Answer, AuditEntry, Category, Question, Revision, Status, Vote
+from .models import Answer, Category, Question, Revision, Status, Vote
 
 LIST_FIELDS_RELATED = ("author", "category")
 

@@ -13,9 +13,12 @@ from django.utils.text import slugify
 
 from accounts import badges
 from accounts.permissions import acting_expert
+from community import page_cache
+from community.audit import log as audit
 from community.claims import claim
+from community.notifications.services import notify
 
-from . import audit, page_cache, screening
+from . import screening
 from .live import (
     announce_decided,
     announce_pending,
@@ -27,7 +30,6 @@ from .live import (
 from .markdown import render
 from .models import Answer, Category, Question, Revision, Status, is_moderator
 from .moderation import record_revision
-from .notifications import notify
 from .permissions import can_edit
 from .publication import update_search_vector, went_public
 from .sanctions import ensure_can_participate

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import curation_views, notification_views, preview_views, safety_views, views
+from . import curation_views, preview_views, safety_views, views
 
 app_name = "forum"
 
@@ -28,14 +28,6 @@ urlpatterns = [
     path("moderation/", views.moderation_queue, name="moderation_queue"),
     path("moderation/<str:kind>/<int:pk>/decide/", views.moderation_decide, name="moderation_decide"),
     path("moderation/audit/", views.audit_log, name="audit_log"),
-    path("notifications/", notification_views.notifications, name="notifications"),
-    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
-    path("notifications/read-all/", notification_views.notifications_read_all, name="notifications_read_all"),
-    path(
-        "notifications/preferences/",
-        notification_views.notification_preferences,
-        name="notification_preferences",
-    ),
     # Trust and safety (forum.safety_views)
     path("flag/<str:kind>/<int:pk>/", safety_views.flag, name="flag"),
     path("moderation/flagged/", safety_views.flagged, name="flagged"),

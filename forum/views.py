@@ -13,10 +13,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from taggit.models import Tag
 
+from community import page_cache
+from community.forms import apply_errors
+from community.live import events
+from community.notifications import services as notifications
 from community.redirects import safe_next
 
-from . import events, moderation, notifications, page_cache, selectors, services
-from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
+from . import moderation, selectors, services
+from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm
 from .models import POST_MODELS, Answer, Category, Question, Revision, Status, is_moderator
 from .permissions import can_edit, moderator_required
 from .ratelimit import rate_limited
@@ -28,10 +32,10 @@ AUDIT_PAGE_SIZE = 50
 
 def _public_list(name: str, stream: str, questions, cursor: str | None):
     """A list page's rows and its live stream position, read together and kept in the cache: the same for
-    every viewer, so members' pages (rendered for each of them) share them too (forum.page_cache.remember)."""
+    every viewer, so members' pages (rendered for each of them) share them too (community.page_cache.remember)."""
 
     def read():
-        live = events.page_stream(stream)  # read before the list: see forum.events.current_seqs
+        live = events.page_stream(stream)  # read before the list: see community.live.events.current_seqs
         return live, selectors.paginate_questions(questions(), cursor)
 
     return page_cache.remember(f"{name}?before={cursor}", [page_cache.LISTS], read)
@@ -39,7 +43,7 @@ def _public_list(name: str, stream: str, questions, cursor: str | None):
 
 def _kept_rendered(name: str, scopes: list[str], template: str, context) -> str:
     """A part of a page that is the same for every viewer, rendered from `template` with `context()` and
-    kept in the cache under the versions of `scopes` (forum.page_cache.remember)."""
+    kept in the cache under the versions of `scopes` (community.page_cache.remember)."""
     html = page_cache.remember(name, scopes, lambda: render_to_string(template, context()))
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 

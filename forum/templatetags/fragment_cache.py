@@ -5,10 +5,10 @@
 `{% form_fields form %}`: an empty form's fields (the question page's answer form), rendered once per process.
 
 One copy of each answer serves every viewer of the question page: visitors (inside the anonymous page
-cache, forum.page_cache) and members alike. It is rendered once as nobody in particular sees it, with the
+cache, community.page_cache) and members alike. It is rendered once as nobody in particular sees it, with the
 viewer's own parts marked by placeholders (their vote pressed, the Flag form, the asker's Accept form, the
-CSRF token) that `forum.page_cache.fill_viewer_parts` fills for each viewer on the way out. It is kept with
-forum.page_cache's one key scheme: named by what its row can change (score, last edit, marks, the author's
+CSRF token) that `community.page_cache.fill_viewer_parts` fills for each viewer on the way out. It is kept with
+community.page_cache's one key scheme: named by what its row can change (score, last edit, marks, the author's
 reputation) and stored under the stamp of the `site` version and the expert-expiry horizon (names, photos,
 badges), read for the whole list in one cache round trip. So a vote or a new answer re-renders only the
 answer that changed; the rest of the list is read back. What is the viewer's own beyond placeholders is
@@ -22,7 +22,8 @@ from django.contrib.auth.context_processors import PermWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
-from .. import page_cache
+from community import page_cache
+
 from ..curation import can_feature
 from ..models import Status, is_moderator
 from ..sanctions import shown_restriction
@@ -31,7 +32,7 @@ register = template.Library()
 
 
 def _fragment_name(answer, question, request) -> str:
-    """What an answer's shared HTML shows that its row can change (the rest: forum.page_cache's `site`
+    """What an answer's shared HTML shows that its row can change (the rest: community.page_cache's `site`
     version and expiry horizon, the stamp it is stored under)."""
     path = request.path if request is not None else ""
     accepted = question.accepted_answer_id == answer.pk
@@ -109,7 +110,7 @@ class CachedRowsNode(template.Node):
     """The rows of a list page. Moderators see who asked anonymous questions, and a member who asked one
     on the page sees "(you)": those pages are rendered every time; everyone else shares the HTML. The key
     holds every row's state (score, answers, last edit, author's reputation) besides the page path and
-    forum.page_cache's `site` version."""
+    community.page_cache's `site` version."""
 
     def __init__(self, page, nodelist):
         self.page, self.nodelist = page, nodelist

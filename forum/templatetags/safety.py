@@ -4,7 +4,8 @@ import itertools
 
 from django import template
 
-from .. import crisis
+from community import crisis_lines as crisis
+
 from ..models import Flag
 from ..sanctions import shown_restriction
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import ExpertApplication, ExpertCredential, ExpertDocument
-from forum import page_cache
-from forum.models import AuditEntry, Notification, Question, Status
+from community import page_cache
+from community.audit.models import AuditEntry
+from community.notifications.models import Notification
+from forum.models import Question, Status
 from forum.services import answer as post_answer
 from tests.factories import AnswerFactory, QuestionFactory, category, make_expert
 
@@ -423,7 +425,7 @@ def test_directory_lists_experts_by_specialty_with_answer_counts(client):
     AnswerFactory(author=psychiatrist, status=Status.PENDING)  # not counted
     expired = make_expert("mental-health", display_name="Dr. Expired", days_left=1)
     ExpertCredential.objects.filter(user=expired).update(verified_until=timezone.now() - timedelta(days=1))
-    page = client.get(reverse("accounts:experts"))
+    page = client.get(reverse("people:experts"))
     html = page.content.decode()
     groups = {g.category.slug: g.experts for g in page.context["specialties"]}
     assert [c.user for c in groups["mental-health"]] == [psychiatrist]
@@ -492,7 +494,7 @@ def test_directory_query_count_does_not_grow_with_experts(client, django_assert_
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("accounts:experts")).status_code == 200
+            assert client.get(reverse("people:experts")).status_code == 200
         return len(ctx.captured_queries)
 
     for slug in ["mental-health", "conditions"]:
@@ -506,4 +508,4 @@ def test_directory_query_count_does_not_grow_with_experts(client, django_assert_
     many = count_queries()
     assert many == few
     with django_assert_max_num_queries(5):
-        client.get(reverse("accounts:experts"))
+        client.get(reverse("people:experts"))

@@ -56,7 +56,7 @@ def jpeg_with_gps() -> bytes:
 def test_member_edits_display_name_location_and_bio(member_client, member):
     response = member_client.post(reverse("accounts:profile_edit"), profile_data())
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:profile", args=[member.pk])
+    assert response["Location"] == reverse("people:profile", args=[member.pk])
     member.refresh_from_db()
     assert (member.display_name, member.location, member.show_location) == ("Cindy R.", "Texas", True)
     assert member.bio == "Runner, two kids, learning to sleep again."
@@ -68,7 +68,7 @@ def test_member_edits_display_name_location_and_bio(member_client, member):
 def test_profile_shows_location_only_when_the_member_chose_to(client, member):
     member.location, member.show_location = "Texas", False
     member.save()
-    url = reverse("accounts:profile", args=[member.pk])
+    url = reverse("people:profile", args=[member.pk])
     assert "Texas" not in client.get(url).content.decode()
 
     member.show_location = True
@@ -90,7 +90,7 @@ def test_hidden_location_is_not_shown_next_to_a_question(client, member_client, 
 
 
 def test_profile_never_shows_the_email(client, member_client, member, moderator_client):
-    url = reverse("accounts:profile", args=[member.pk])
+    url = reverse("people:profile", args=[member.pk])
     for viewer in (client, member_client, moderator_client):
         assert member.email not in viewer.get(url).content.decode()
 
@@ -125,7 +125,7 @@ def test_avatar_is_stored_at_each_configured_size(member_client, member, setting
     assert member.avatar.name.startswith("avatars/")
     assert "me" not in member.avatar.name.rsplit("/", 1)[-1]  # the upload's name is not kept
     assert (
-        member.avatar.url in member_client.get(reverse("accounts:profile", args=[member.pk])).content.decode()
+        member.avatar.url in member_client.get(reverse("people:profile", args=[member.pk])).content.decode()
     )
 
 
@@ -204,7 +204,7 @@ def test_profile_lists_only_public_named_posts_to_others(client, member):
     AnswerFactory(
         author=member, question=QuestionFactory(title="Someone asked about tea"), status=Status.PENDING
     )
-    page = client.get(reverse("accounts:profile", args=[member.pk])).content.decode()
+    page = client.get(reverse("people:profile", args=[member.pk])).content.decode()
     assert public.title in page
     assert "A pending question about my back" not in page
     assert "An anonymous question about my mood" not in page
@@ -214,5 +214,5 @@ def test_profile_lists_only_public_named_posts_to_others(client, member):
 
 def test_deactivated_member_has_no_profile_page(client):
     gone = UserFactory(is_active=False)
-    assert client.get(reverse("accounts:profile", args=[gone.pk])).status_code == 404
+    assert client.get(reverse("people:profile", args=[gone.pk])).status_code == 404
     assert User.objects.filter(pk=gone.pk).exists()

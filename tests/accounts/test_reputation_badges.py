@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from accounts import badges, reputation
 from accounts.models import Badge, BadgeAward, User
+from community.notifications.models import Notification
 from forum import curation, voting
-from forum.models import Notification, Question, Status, Vote
+from forum.models import Question, Status, Vote
 from forum.services import approve, ask
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_expert
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from forum.notifications import notify
+from community.notifications.services import notify
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

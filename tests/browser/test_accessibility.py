@@ -62,7 +62,7 @@ def public_paths(c) -> list[str]:
         c.question.get_absolute_url(),
         reverse("forum:search") + "?q=worrying",
         reverse("forum:search") + "?q=nothing+matches+this",
-        reverse("accounts:profile", args=[c.expert.pk]),
+        reverse("people:profile", args=[c.expert.pk]),
         reverse("forum:terms"),
         reverse("forum:privacy"),
         reverse("forum:comment_policy"),
@@ -101,7 +101,7 @@ def test_member_pages_have_no_serious_accessibility_problems(login, scheme):
         reverse("forum:question_edit", args=[c.question.pk]),
         c.pending_question.get_absolute_url(),
         reverse("forum:ask"),
-        reverse("accounts:profile", args=[c.asker.pk]),
+        reverse("people:profile", args=[c.asker.pk]),
         reverse("accounts:profile_edit"),
         reverse("forum:search") + "?q=worrying",
     ]

@@ -8,7 +8,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import ExpertApplication, ExpertCredential
-from forum.models import Answer, Notification, Status, Vote
+from community.notifications.models import Notification
+from forum.models import Answer, Status, Vote
 from tests.browser.helpers import community, wait_until
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
@@ -102,7 +103,7 @@ def test_health_professional_applies_and_a_moderator_verifies_them(login):
 
     credential = ExpertCredential.objects.get(user=doctor)
     assert credential.is_active
-    applicant.goto(reverse("accounts:profile", args=[doctor.pk]))
+    applicant.goto(reverse("people:profile", args=[doctor.pk]))
     expect(applicant.locator(".expert-badge")).to_have_text(credential.badge_label)
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import User
-from forum.models import Answer, AuditEntry, Question, Status
+from community.audit.models import AuditEntry
+from forum.models import Answer, Question, Status
 from tests.browser.helpers import community, has_visible_focus_ring, wait_until
 from tests.factories import UserFactory, category
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from forum import audit
+from community.audit import log as audit
 from tests.browser.helpers import community
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -34,7 +34,7 @@ def test_main_pages_fit_a_360px_phone_without_sideways_scrolling(login):
         (member, c.question.get_absolute_url()),
         (member, reverse("forum:ask")),
         (member, reverse("forum:search") + "?q=worrying"),
-        (member, reverse("accounts:profile", args=[c.expert.pk])),
+        (member, reverse("people:profile", args=[c.expert.pk])),
         (moderator, reverse("forum:moderation_queue")),
         (moderator, reverse("forum:audit_log")),
     ]:

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Badge, BadgeAward, ExpertApplication
-from forum.models import Answer, Appeal, AuditEntry, Flag, Question, Revision, Sanction, Status, Vote
+from community.audit.models import AuditEntry
+from forum.models import Answer, Appeal, Flag, Question, Revision, Sanction, Status, Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, add_totp, category
 
 pytestmark = pytest.mark.django_db
@@ -87,14 +88,14 @@ def test_superuser_opens_changelist_search_and_change_page_of_every_registered_m
 def test_audit_log_is_read_only_in_the_admin(superuser_client, populated):
     entry = AuditEntry.objects.first()
     before = (entry.action, entry.reason, entry.actor_id)
-    change_url = reverse("admin:forum_auditentry_change", args=[entry.pk])
+    change_url = reverse("admin:audit_auditentry_change", args=[entry.pk])
     page = superuser_client.get(change_url).content.decode()
     assert 'name="_save"' not in page
-    assert superuser_client.get(reverse("admin:forum_auditentry_add")).status_code == 403
+    assert superuser_client.get(reverse("admin:audit_auditentry_add")).status_code == 403
     assert superuser_client.post(change_url, {"action": "forged", "reason": "x"}).status_code == 403
-    assert superuser_client.get(reverse("admin:forum_auditentry_delete", args=[entry.pk])).status_code == 403
+    assert superuser_client.get(reverse("admin:audit_auditentry_delete", args=[entry.pk])).status_code == 403
     bulk_delete = superuser_client.post(
-        reverse("admin:forum_auditentry_changelist"),
+        reverse("admin:audit_auditentry_changelist"),
         {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"},
     )
     assert bulk_delete.status_code in (200, 302)

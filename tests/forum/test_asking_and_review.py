@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import update_profile
-from forum.models import Answer, AuditEntry, Notification, Question, Status
+from community.audit.models import AuditEntry
+from community.notifications.models import Notification
+from forum.models import Answer, Question, Status
 from tests.factories import AnswerFactory, QuestionFactory, category
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import audit
-from forum.models import AuditEntry
+from community.audit import log as audit
+from community.audit.models import AuditEntry
 from tests.factories import UserFactory, make_moderator
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The anonymous page cache (forum.page_cache), conditional GET and the Server-Timing header, at the HTTP
+"""The anonymous page cache (community.page_cache), conditional GET and the Server-Timing header, at the HTTP
 level: after every change that affects a page, an anonymous visitor sees the new state; no visitor ever
 receives another visitor's CSRF token or message; members never get a cached page."""
 

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from forum.models import Answer, Notification, Status
+from community.notifications.models import Notification
+from forum.models import Answer, Status
 from tests.factories import QuestionFactory, UserFactory, make_expert
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_an_experts_answer_is_announced_with_the_name_they_chose(client, django_
     assert "answered your question" in notification.text
 
     client.force_login(asker)
-    assert "Dr. Marsh (" in client.get(reverse("forum:notifications")).content.decode()
+    assert "Dr. Marsh (" in client.get(reverse("notifications:centre")).content.decode()
     (email,) = mail.outbox
     assert "Dr. Marsh (verified expert) answered your question" in email.subject
     assert "Dr. Marsh, a verified expert, answered your question" in email.body

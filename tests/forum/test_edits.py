@@ -6,8 +6,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from forum import events, moderation, publication
-from forum.models import AuditEntry, Notification, Question, Revision, Status
+from community.audit.models import AuditEntry
+from community.live import events
+from community.notifications.models import Notification
+from forum import moderation, publication
+from forum.models import Question, Revision, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
 
 pytestmark = pytest.mark.django_db

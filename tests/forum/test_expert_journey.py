@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ExpertApplication, ExpertDocument, User
-from forum.models import Answer, AuditEntry, Notification, Question
+from community.audit.models import AuditEntry
+from community.notifications.models import Notification
+from forum.models import Answer, Question
 from tests.factories import QuestionFactory, UserFactory, add_totp, category
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.models import Answer, AuditEntry, Notification, Question, Status, Vote
+from community.audit.models import AuditEntry
+from community.notifications.models import Notification
+from forum.models import Answer, Question, Status, Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_expert
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +231,8 @@ def test_featured_answer_of_an_expired_expert_leaves_the_home_page(client):
 
 
 def test_feature_and_accept_announce_live_events(moderator, member, monkeypatch):
-    from forum import curation, events
+    from community.live import events
+    from forum import curation
 
     sent = []
     monkeypatch.setattr(
@@ -316,7 +319,8 @@ def test_expert_qa_page_queries_do_not_grow(client):
 def test_the_live_accepted_event_carries_the_answer_with_its_accepted_mark(member, monkeypatch):
     # Open pages replace the answer with this HTML: without the mark, other readers (and the asker, when the
     # event arrives after their own click's response) saw the accepted answer lose "Accepted by the asker".
-    from forum import curation, events
+    from community.live import events
+    from forum import curation
 
     sent = []
     monkeypatch.setattr(

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from community.audit.models import AuditEntry
 from forum import services
-from forum.models import Answer, AuditEntry, Question, Status
+from forum.models import Answer, Question, Status
 from tests.factories import AnswerFactory, QuestionFactory, make_moderator
 
 needs_postgres = pytest.mark.skipif(

@@ -5,9 +5,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from community.notifications.models import Notification, NotificationPreference
+from community.notifications.services import notify
 from forum import services
-from forum.models import Notification, NotificationPreference, Status
-from forum.notifications import notify
+from forum.models import Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, add_totp, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def _notifications(user, unread=2, read=1):
 
 def test_the_centre_lists_unread_then_read_and_the_header_counts_unread(member_client, member):
     _notifications(member)
-    page = member_client.get(reverse("forum:notifications")).content.decode()
+    page = member_client.get(reverse("notifications:centre")).content.decode()
     assert page.index("Unread news") < page.index("Earlier") < page.index("Old news 0")
     assert 'id="unread-count"' in page and ">2</span>" in page
     assert page.count("Mark read") == 2
@@ -34,12 +35,12 @@ def test_the_centre_lists_unread_then_read_and_the_header_counts_unread(member_c
 
 def test_the_centre_shows_only_your_own_notifications(member_client, other_member):
     _notifications(other_member)
-    page = member_client.get(reverse("forum:notifications")).content.decode()
+    page = member_client.get(reverse("notifications:centre")).content.decode()
     assert "Unread news" not in page and "You are all caught up." in page
 
 
 def test_the_centre_needs_a_login(client):
-    response = client.get(reverse("forum:notifications"))
+    response = client.get(reverse("notifications:centre"))
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
 
 
@@ -48,13 +49,13 @@ def test_the_centre_page_queries_do_not_grow_with_notifications(
 ):
     _notifications(member, unread=30, read=30)
     with django_assert_max_num_queries(12):
-        assert member_client.get(reverse("forum:notifications")).status_code == 200
+        assert member_client.get(reverse("notifications:centre")).status_code == 200
 
 
 def test_mark_one_read_with_a_plain_form(member_client, member):
     _notifications(member, unread=2, read=0)
     first = Notification.objects.filter(recipient=member).first()
-    response = member_client.post(reverse("forum:notification_read", args=[first.pk]))
+    response = member_client.post(reverse("notifications:read", args=[first.pk]))
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.read_at is not None
@@ -64,7 +65,7 @@ def test_mark_one_read_with_a_plain_form(member_client, member):
 def test_mark_one_read_with_htmx_answers_with_the_centre_and_the_new_count(member_client, member):
     _notifications(member, unread=2, read=0)
     first = Notification.objects.filter(recipient=member).first()
-    response = member_client.post(reverse("forum:notification_read", args=[first.pk]), HTTP_HX_REQUEST="true")
+    response = member_client.post(reverse("notifications:read", args=[first.pk]), HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
     assert html.startswith('<div id="notification-centre">')
@@ -74,25 +75,25 @@ def test_mark_one_read_with_htmx_answers_with_the_centre_and_the_new_count(membe
 def test_nobody_can_mark_someone_elses_notification(member_client, other_member):
     _notifications(other_member, unread=1, read=0)
     theirs = Notification.objects.get(recipient=other_member)
-    member_client.post(reverse("forum:notification_read", args=[theirs.pk]))
+    member_client.post(reverse("notifications:read", args=[theirs.pk]))
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
 
 def test_mark_all_read(member_client, member):
     _notifications(member, unread=3, read=1)
-    response = member_client.post(reverse("forum:notifications_read_all"))
+    response = member_client.post(reverse("notifications:read_all"))
     assert response.status_code == 302
     assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
 
 
 def test_marking_read_needs_a_post(member_client, member):
     _notifications(member, unread=1, read=0)
-    assert member_client.get(reverse("forum:notifications_read_all")).status_code == 405
+    assert member_client.get(reverse("notifications:read_all")).status_code == 405
 
 
 def test_preferences_form_saves_choices(member_client, member):
-    url = reverse("forum:notification_preferences")
+    url = reverse("notifications:preferences")
     assert "Email me when a verified expert answers my question" in member_client.get(url).content.decode()
     response = member_client.post(url, {"email_expert_answered": "on", "email_answered": "on"})
     assert response.status_code == 302
@@ -187,5 +188,5 @@ def test_the_header_count_follows_new_and_read_notifications(member_client, memb
     assert header_count() == 1  # from the cache
     notify(member, "approved", "Your question was approved.", "/q/1/x/")
     assert header_count() == 2
-    member_client.post(reverse("forum:notifications_read_all"))
+    member_client.post(reverse("notifications:read_all"))
     assert header_count() == 0

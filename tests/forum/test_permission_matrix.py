@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from community.audit.models import AuditEntry
 from forum import publication, selectors, services
-from forum.models import Answer, AuditEntry, Question, Revision, Status
+from forum.models import Answer, Question, Revision, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -361,7 +362,7 @@ def list_pages(world: World) -> dict[str, str]:
         "tag": reverse("forum:tag", args=["zebratag"]),
         "search": reverse("forum:search") + "?q=zebrafinch",
         "related": world.neighbour.get_absolute_url(),
-        "profile": reverse("accounts:profile", args=[world.author.pk]),
+        "profile": reverse("people:profile", args=[world.author.pk]),
     }
 
 
@@ -399,7 +400,7 @@ def test_answer_counts_and_pages_count_public_answers_only(role, state):
     row = home[home.index(f'id="question-row-{world.host.pk}"') :]
     assert f"<strong>{public_answers}</strong> answer" in row[: row.index("</li>")]
 
-    profile = client.get(reverse("accounts:profile", args=[world.author.pk])).content.decode()
+    profile = client.get(reverse("people:profile", args=[world.author.pk])).content.decode()
     assert (world.host.title in profile) == (state == Status.APPROVED)
 
 
@@ -454,7 +455,7 @@ def test_asker_replying_on_their_anonymous_question_stays_anonymous(role):
     else:
         assert f'href="{world.author.get_absolute_url()}"' not in html
         assert AUTHOR_NAME not in html
-    profile = client_for(role, world).get(reverse("accounts:profile", args=[world.author.pk]))
+    profile = client_for(role, world).get(reverse("people:profile", args=[world.author.pk]))
     assert QUESTION_TITLE not in profile.content.decode()
 
 
@@ -483,7 +484,7 @@ def make_deleted_world() -> DeletedWorld:
 
 def _deleted_paths(w: DeletedWorld) -> dict:
     """name: (method, url, data, what a moderator gets)"""
-    from forum.models import Notification
+    from community.notifications.models import Notification
 
     q, a, a_on_q = w.question.pk, w.answer.pk, w.answer_on_it.pk
     edit_question = {"title": "An edited title about zebrafinch dreams", "body": "Edited body " * 3}

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _render_every_time(settings):
-    # Anonymous pages are served from the page cache (forum.page_cache) with no query at all once warm;
+    # Anonymous pages are served from the page cache (community.page_cache) with no query at all once warm;
     # these tests measure what rendering a page costs, so the page cache is off here.
     settings.PAGE_CACHE_SECONDS = 0
 
@@ -30,7 +30,7 @@ MAX_QUERIES = 20
 
 @pytest.fixture(autouse=True)
 def _render_every_time(settings):
-    # Count the queries of rendering a page, not of serving a visitor's cached copy (forum.page_cache,
+    # Count the queries of rendering a page, not of serving a visitor's cached copy (community.page_cache,
     # tests/forum/test_caching.py): the second anonymous request would otherwise need none at all.
     settings.PAGE_CACHE_SECONDS = 0
 
@@ -198,7 +198,7 @@ def test_profile_page_queries_do_not_grow_with_posts(django_assert_max_num_queri
 
     counts = measure(
         "anonymous",
-        lambda m: reverse("accounts:profile", args=[m.pk]),
+        lambda m: reverse("people:profile", args=[m.pk]),
         _fresh(build),
         django_assert_max_num_queries,
     )

@@ -1,6 +1,6 @@
 """One copy of each answer for every viewer of a question page (forum/templatetags/fragment_cache.py), the
 viewer's own parts filled in on the way out, and the anonymous page served from its previous copy while one
-request rebuilds it (forum.page_cache). With the cache on, at the HTTP level."""
+request rebuilds it (community.page_cache). With the cache on, at the HTTP level."""
 
 import re
 
@@ -8,7 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from forum import moderation, page_cache, services
+from community import page_cache
+from forum import moderation, services
 from forum.models import Status
 from forum.voting import vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator

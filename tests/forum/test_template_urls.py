@@ -18,7 +18,7 @@ def test_constant_urls_render_as_django_reverses_them_every_time():
     assert Engine.get_default().template_builtins[-1].tags["url"].__module__ == "community.template_urls"
     for _ in range(2):  # the second from the memory
         assert render("{% url 'forum:ask' %}") == reverse("forum:ask")
-        assert render("{% url 'accounts:profile' 7 %}") == reverse("accounts:profile", args=[7])
+        assert render("{% url 'people:profile' 7 %}") == reverse("people:profile", args=[7])
 
 
 def test_a_site_mounted_under_a_prefix_gets_prefixed_urls():

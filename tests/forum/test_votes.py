@@ -161,7 +161,7 @@ def test_a_vote_needs_a_direction(member_client):
 
 
 def test_vote_announces_the_new_score_on_the_question_stream(member_client, monkeypatch):
-    from forum import events
+    from community.live import events
 
     sent = []
     monkeypatch.setattr(

@@ -13,7 +13,7 @@ from django.db import connections
 from django.test import Client
 
 from community.asgi import application  # imported once, up front: django.setup() there re-applies LOGGING
-from forum import backlog
+from community.live import backlog
 
 ORIGIN = b"http://testserver"
 

@@ -5,7 +5,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from forum import backlog, events, services
+from community.live import backlog, events
+from forum import services
 from forum.models import Status
 from tests.factories import AnswerFactory, QuestionFactory, make_moderator
 from tests.live.conftest import drain, open_socket, receive, receive_until, run, subscribe

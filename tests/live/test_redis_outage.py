@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from community import redis_health
 from community.cache import ResilientRedisCache
-from forum import backlog, events, services
+from community.live import backlog, events
+from forum import services
 from forum.models import Answer, Status
 from tests.factories import AnswerFactory, QuestionFactory, make_moderator
 from tests.live.conftest import drain, open_socket, receive_until, run, subscribe
@@ -111,7 +112,7 @@ async def test_streams_that_lost_events_are_told_to_refetch_when_redis_is_back(s
 @pytest.mark.slow
 @pytest.mark.skipif(REDIS_SERVER is None, reason="needs the redis-server binary")
 async def test_the_channel_layer_reconnects_and_asks_its_consumers_to_resync(caplog):
-    from community.channel_layer import ResilientRedisPubSubChannelLayer
+    from community.live.channel_layer import ResilientRedisPubSubChannelLayer
 
     redis = PrivateRedis().start()
     layer = ResilientRedisPubSubChannelLayer(hosts=[{"address": redis.url, "socket_connect_timeout": 0.5}])

@@ -209,7 +209,7 @@ def test_one_batch_applies_each_members_ballots_in_order_and_refuses_only_the_ba
 def test_socket_votes_earn_the_author_their_badge_with_a_notification(answer):
     from accounts.badges import SCORE_FOR_BADGE
     from accounts.models import BadgeAward
-    from forum.models import Notification
+    from community.notifications.models import Notification
 
     voters = [UserFactory() for _ in range(SCORE_FOR_BADGE)]
     results = voting.vote_many(

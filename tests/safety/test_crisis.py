@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from forum import crisis, events
+from community import crisis_lines
+from community.live import events
+from forum import crisis
 from forum.models import Answer, CrisisPhrase, Question, Revision, Status
 from tests.factories import QuestionFactory, category, make_expert
 
@@ -166,10 +168,10 @@ def test_ordinary_questions_send_no_urgent_event(member_client, monkeypatch):
 
 
 def test_resources_are_configurable_per_country(settings):
-    assert crisis.resources("GB")[0]["name"] == "Samaritans"
-    assert crisis.resources("ZZ")[0]["url"] == "https://findahelpline.com"  # no lines of its own
+    assert crisis_lines.resources("GB")[0]["name"] == "Samaritans"
+    assert crisis_lines.resources("ZZ")[0]["url"] == "https://findahelpline.com"  # no lines of its own
     settings.CRISIS_COUNTRY = "AU"
-    assert crisis.resources(None)[0]["name"] == "Lifeline Australia"
+    assert crisis_lines.resources(None)[0]["name"] == "Lifeline Australia"
 
 
 def test_an_edit_that_adds_crisis_language_reaches_the_urgent_queue(

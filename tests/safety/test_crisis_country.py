@@ -7,7 +7,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts.models import User
-from forum import crisis
+from community import crisis_lines as crisis
 from forum.models import Question
 from tests.factories import UserFactory, category
 

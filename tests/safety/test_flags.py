@@ -9,7 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.models import AuditEntry, Flag, Notification, Question, Sanction, Status
+from community.audit.models import AuditEntry
+from community.notifications.models import Notification
+from forum.models import Flag, Question, Sanction, Status
 from tests.factories import (
     AnswerFactory,
     QuestionFactory,

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from forum.models import Answer, AuditEntry, Notification, Question, Revision, Status
+from community.audit.models import AuditEntry
+from community.notifications.models import Notification
+from forum.models import Answer, Question, Revision, Status
 from tests.factories import AnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

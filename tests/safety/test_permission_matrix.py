@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from forum.models import Appeal, AuditEntry, Flag, Sanction, Status
+from community.audit.models import AuditEntry
+from forum.models import Appeal, Flag, Sanction, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
 
 pytestmark = pytest.mark.django_db

@@ -225,8 +225,8 @@ def test_no_posting_form_carries_another_input_named_like_its_warning_buttons(me
 
 def test_no_form_on_pages_with_named_submit_buttons_shadows_them(member_client, member, moderator_client):
     """The same pattern elsewhere: the moderation queue, flagged content, an appeal and a question page."""
+    from community.audit.models import AuditEntry
     from forum import appeals, flags
-    from forum.models import AuditEntry
 
     question = QuestionFactory()
     AnswerFactory(question=question)

@@ -20,18 +20,10 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import ExpertApplication, ExpertCredential, ExpertDocument
+from community.audit.models import AuditEntry
+from community.notifications.models import Notification
 from forum.consumers import STREAM_RE, LiveConsumer
-from forum.models import (
-    Answer,
-    Appeal,
-    AppealMessage,
-    AuditEntry,
-    Flag,
-    Notification,
-    Question,
-    Sanction,
-    Status,
-)
+from forum.models import Answer, Appeal, AppealMessage, Flag, Question, Sanction, Status
 from tests.factories import (
     AnswerFactory,
     QuestionFactory,
@@ -73,8 +65,8 @@ MEMBER_PAGES = {
     "accounts:profile_edit",
     "accounts:export",
     "accounts:delete_account",
-    "accounts:profile",
-    "accounts:experts",
+    "people:profile",
+    "people:experts",
     "accounts:expert_apply",
     "accounts:expert_application",
     "accounts:badges",
@@ -91,10 +83,10 @@ MEMBER_PAGES = {
     "forum:tag",
     "forum:search",
     "forum:markdown_preview",
-    "forum:notifications",
-    "forum:notification_read",
-    "forum:notifications_read_all",
-    "forum:notification_preferences",
+    "notifications:centre",
+    "notifications:read",
+    "notifications:read_all",
+    "notifications:preferences",
     "forum:flag",
     "forum:notices",
     "forum:crisis_phrases",
@@ -207,7 +199,7 @@ def make_world() -> World:
 def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
     question, answer = w.question, w.answer
     return {
-        "accounts:profile": [({"pk": w.author.pk}, {})],
+        "people:profile": [({"pk": w.author.pk}, {})],
         "accounts:badge": [({"code": "first-question"}, {})],
         "accounts:expert_review": [({"pk": w.application.pk}, {})],
         "accounts:expert_decide": [
@@ -233,7 +225,7 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
             ({"kind": "question", "pk": w.pending_question.pk}, {"decision": "approve"}),
             ({"kind": "answer", "pk": w.pending_answer.pk}, {"decision": "reject"}),
         ],
-        "forum:notification_read": [({"pk": w.notification.pk}, {})],
+        "notifications:read": [({"pk": w.notification.pk}, {})],
         "forum:flag": [({"kind": "answer", "pk": w.pending_answer.pk}, {})],
         "forum:flag_decide": [({"kind": "answer", "pk": answer.pk}, {"decision": "remove"})],
         "forum:member_moderation": [({"pk": w.author.pk}, {})],

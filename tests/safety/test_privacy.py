@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from forum import events
-from forum.models import Answer, AuditEntry, Flag, Notification, Question, Status, Vote
+from community.audit.models import AuditEntry
+from community.live import events
+from community.notifications.models import Notification
+from forum.models import Answer, Flag, Question, Status, Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_expert
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +80,9 @@ def test_anonymity_and_hidden_location_hold_on_pages_notifications_emails_and_li
         visitor.get(reverse("forum:search"), {"q": "rash"}),
         visitor.get(question.get_absolute_url()),
         reader.get(question.get_absolute_url()),
-        answerer_client.get(reverse("forum:notifications")),
+        answerer_client.get(reverse("notifications:centre")),
         answerer_client.get(reverse("forum:notices")),
-        login(expert).get(reverse("forum:notifications")),
+        login(expert).get(reverse("notifications:centre")),
     ]
     texts = [p.content.decode() for p in pages]
     assert "Embarrassing question" in texts[0]
@@ -91,7 +93,7 @@ def test_anonymity_and_hidden_location_hold_on_pages_notifications_emails_and_li
     assert "Hidden Town" not in everything
     assert asker.email not in everything
     assert "Visible Village" in texts[4]
-    profile = visitor.get(reverse("accounts:profile", args=[asker.pk])).content.decode()
+    profile = visitor.get(reverse("people:profile", args=[asker.pk])).content.decode()
     assert (
         "Embarrassing question" not in profile
     )  # anonymous questions never on the asker's profile  # a location the member chose to show is shown

@@ -9,8 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import events, publication
-from forum.models import Answer, Appeal, AuditEntry, Flag, Notification, Question, Sanction, Status, Vote
+from community.audit.models import AuditEntry
+from community.live import events
+from community.notifications.models import Notification
+from forum import publication
+from forum.models import Answer, Appeal, Flag, Question, Sanction, Status, Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category
 
 pytestmark = pytest.mark.django_db

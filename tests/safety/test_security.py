@@ -242,7 +242,7 @@ def test_xss_through_the_forms_is_stored_escaped(member_client, member):
         {"display_name": "<script>alert(1)</script>", "location": '"><svg onload=alert(1)>', "show_location": "on",
          "bio": "<img src=x onerror=alert(1)>"},
     )  # fmt: skip
-    profile = member_client.get(reverse("accounts:profile", args=[member.pk])).content.decode()
+    profile = member_client.get(reverse("people:profile", args=[member.pk])).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in profile
     assert_harmless(profile)
 

@@ -31,5 +31,5 @@ def xss_world() -> list[str]:
         answer = AnswerFactory(question=question, author=author, body=payload)
         answer.body_html = render(answer.body)
         answer.save()
-        pages += [question.get_absolute_url(), reverse("accounts:profile", args=[author.pk])]
+        pages += [question.get_absolute_url(), reverse("people:profile", args=[author.pk])]
     return pages

@@ -19,7 +19,7 @@ from channels_redis.utils import _wrap_close
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from . import redis_health
+from community import redis_health
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from community.live import events
+from community.notifications.models import Notification, NotificationPreference
 from community.site import absolute_url
-
-from . import events
-from .models import Notification, NotificationPreference, Question
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +74,9 @@ def notify(recipient, kind: str, text: str, url: str = "", *, about=None, actor=
         events.user_stream(recipient.pk),
         "notification",
         {"id": notification.pk, "kind": kind, "text": notification.text, "url": url},
-        html=render_to_string("forum/_notification.html", {"notification": notification, "live": True}),
+        html=render_to_string(
+            "notifications/_notification.html", {"notification": notification, "live": True}
+        ),
         late_data=_unread_data(recipient.pk),
     )
     if kind in EMAIL_KINDS and _wants_email(recipient, kind):
@@ -95,8 +96,7 @@ def _wants_email(user, kind: str) -> bool:
 def _question_title(about) -> str:
     if about is None:
         return ""
-    question = about if isinstance(about, Question) else about.question
-    return question.title
+    return about.question_title
 
 
 def _send_email(recipient, notification: Notification, title: str, actor_name: str = "") -> None:
@@ -106,12 +106,12 @@ def _send_email(recipient, notification: Notification, title: str, actor_name: s
         "kind": notification.kind,
         "title": title,
         "link": absolute_url(notification.url or "/"),
-        "preferences_link": absolute_url(reverse("forum:notification_preferences")),
+        "preferences_link": absolute_url(reverse("notifications:preferences")),
         "site_name": settings.SITE_NAME,
         "name": recipient.public_name,
     }
-    subject = " ".join(render_to_string("forum/email/notification_subject.txt", context).split())
-    body = render_to_string("forum/email/notification_body.txt", context)
+    subject = " ".join(render_to_string("notifications/email/notification_subject.txt", context).split())
+    body = render_to_string("notifications/email/notification_body.txt", context)
     try:
         send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [recipient.email])
     except Exception as exc:  # the notification is stored and shown; the email is best effort

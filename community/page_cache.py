@@ -31,7 +31,7 @@ Conditional GET: these responses carry a weak ETag built from the page's key and
 cookie, and answer a matching If-None-Match with 304 Not Modified without reading the page.
 
 Time changes pages too: an expert's badge goes when their verification expires, with no event. So no
-page is kept past the next expiry of any active verification (`_expiry_horizon`).
+page is kept past the next registered expiry (`register_expiry_source`, `_expiry_horizon`).
 
 Staleness that remains, bounded by PAGE_CACHE_SECONDS: numbers of *other* content shown beside the page's
 own (a member's reputation beside their name, answer counts in a question page's "More Q&A").
@@ -179,14 +179,14 @@ def remember(name: str, scopes: list[str], compute):
 def csrf_placeholder() -> str:
     """What cached HTML holds instead of a CSRF token: derived from SECRET_KEY, so every server process
     agrees on it and no visitor can write it into a post."""
-    return "csrfslot" + salted_hmac("forum.page_cache", "csrf placeholder").hexdigest()[:32]
+    return "csrfslot" + salted_hmac("community.page_cache", "csrf placeholder").hexdigest()[:32]
 
 
 @functools.cache
 def viewer_slot() -> str:
     """The prefix of the placeholders that mark a viewer's own parts in shared HTML (`fill_viewer_parts`);
     secret like the CSRF placeholder, so no post can contain one."""
-    return "viewerslot" + salted_hmac("forum.page_cache", "viewer slot").hexdigest()[:32]
+    return "viewerslot" + salted_hmac("community.page_cache", "viewer slot").hexdigest()[:32]
 
 
 @functools.cache
@@ -246,17 +246,22 @@ def _read_versions(scopes: list[str]) -> tuple[list[str], float] | None:
     return [found[key] for key in keys], horizon
 
 
-def _expiry_horizon() -> float:
-    """The Unix time of the next expiry of an active expert verification (far away when there is none),
-    kept in the cache until then."""
-    from accounts.models import ExpertCredential
+# Functions that return when the next change happens that time alone makes to cached pages (a datetime, or
+# None): accounts registers the next expiry of an expert's verification (accounts.apps).
+_EXPIRY_SOURCES: list = []
 
-    soonest = (
-        ExpertCredential.objects.active()
-        .order_by("verified_until")
-        .values_list("verified_until", flat=True)[:1]
-    )
-    horizon = soonest[0].timestamp() if soonest else time.time() + VERSION_SECONDS
+
+def register_expiry_source(next_expiry) -> None:
+    """Let a page not be kept past a moment that changes it without an event (an expiry)."""
+    if next_expiry not in _EXPIRY_SOURCES:
+        _EXPIRY_SOURCES.append(next_expiry)
+
+
+def _expiry_horizon() -> float:
+    """The Unix time of the next registered expiry (far away when there is none), kept in the cache until
+    then."""
+    moments = [moment for source in _EXPIRY_SOURCES if (moment := source()) is not None]
+    horizon = min(moment.timestamp() for moment in moments) if moments else time.time() + VERSION_SECONDS
     cache.set(HORIZON_KEY, horizon, max(1, min(VERSION_SECONDS, int(horizon - time.time()))))
     return horizon
 

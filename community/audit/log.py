@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 
-from .models import AuditEntry
+from community.audit.models import AuditEntry
 
 
 def record(*, actor, action: str, target=None, reason: str = "", subject=None) -> AuditEntry:

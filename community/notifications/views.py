@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import events
-from .models import Notification, NotificationPreference
-from .notifications import mark_all_read, mark_read, unread_count
+from community.live import events
+from community.notifications.models import Notification, NotificationPreference
+
+from .services import mark_all_read, mark_read, unread_count
 
 UNREAD_SHOWN = 100
 READ_SHOWN = 50
@@ -33,14 +34,14 @@ def _centre_context(user) -> dict:
 def notifications(request):
     # The stream's sequence is read before the list, so nothing created in between is missed live.
     live = events.page_stream(events.user_stream(request.user.pk))
-    return render(request, "forum/notifications.html", {**_centre_context(request.user), **live})
+    return render(request, "notifications/notifications.html", {**_centre_context(request.user), **live})
 
 
 def _after_change(request):
     if request.htmx:
         context = {**_centre_context(request.user), "unread_notifications": unread_count(request.user)}
-        return render(request, "forum/_notification_centre.html", context)
-    return redirect("forum:notifications")
+        return render(request, "notifications/_notification_centre.html", context)
+    return redirect("notifications:centre")
 
 
 @login_required
@@ -68,7 +69,10 @@ def notification_preferences(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your email preferences are saved.")
-        return redirect("forum:notification_preferences")
+        return redirect("notifications:preferences")
     return render(
-        request, "forum/notification_preferences.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "notifications/notification_preferences.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )

@@ -5,7 +5,7 @@ leaves only after the commit (`transaction.on_commit`), so a rolled-back change 
 
 Sending an event (after commit):
 1. it gets the next sequence number of its stream and goes into the stream's bounded backlog
-   (`forum.backlog`: a Redis Stream, or an in-process deque without Redis), for clients that reconnect;
+   (`community.live.backlog`: a Redis Stream, or an in-process deque without Redis), for clients that reconnect;
 2. the client's JSON text is encoded once, and one `group_send` hands it to the channel layer, whose
    consumers (`forum.consumers.LiveConsumer`) relay it unchanged to every subscribed socket.
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("<int:pk>/", views.profile, name="profile"),
+    path("experts/", views.experts, name="experts"),
+]

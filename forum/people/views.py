@@ -1,0 +1,37 @@
+"""Public pages about people with their content: a member's profile (with their published questions and
+answers, and for a verified expert the expert profile) and the directory of verified experts."""
+
+from django.shortcuts import get_object_or_404, render
+
+from accounts import selectors as account_selectors
+from accounts.models import User
+from accounts.verification import notice_on_read
+
+from . import selectors
+
+
+def profile(request, pk):
+    """A member's public profile; for a verified expert also the expert profile (credentials, featured
+    answers). An expert looking at their own profile gets a due expiry notice at once."""
+    member = get_object_or_404(
+        User.objects.select_related("expert_credential__specialty"), pk=pk, is_active=True
+    )
+    if request.user.pk == member.pk:
+        notice_on_read(member)
+    expert = member.active_expert
+    return render(
+        request,
+        "people/profile.html",
+        {
+            "member": member,
+            "questions": selectors.profile_questions(member),
+            "answers": selectors.profile_answers(member),
+            "featured_answers": selectors.profile_answers(member, featured=True) if expert else [],
+            "badge_awards": account_selectors.badges_of(member),
+        },
+    )
+
+
+def experts(request):
+    """The public directory: verified experts by specialty, with their published answer counts."""
+    return render(request, "people/experts.html", {"specialties": selectors.expert_directory()})
