@@ -1,3 +1,5 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django.conf import settings
@@ -15,8 +17,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def populate_username(self, request, user):
         # Email is the login; the internal username is a random handle so the email never leaks through it.
-        import uuid
-
         user.username = f"m-{uuid.uuid4().hex[:16]}"
 
     def is_safe_url(self, url):

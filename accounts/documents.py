@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
+from .models import ExpertDocument
+
 MAX_DOCUMENTS = 5
 PDF_MAGIC = b"%PDF-"
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
@@ -60,7 +62,6 @@ def check_documents(uploads) -> list[tuple[object, str]]:
 
 def store_documents(application, checked) -> list:
     """Save already-checked uploads for `application`; the stored name is random (no personal data)."""
-    from .models import ExpertDocument
 
     documents = []
     for upload, content_type in checked:

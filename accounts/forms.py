@@ -1,9 +1,13 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from community.crisis_lines import OTHER_COUNTRY, country_choices
 
 from .avatars import validate_avatar
+from .documents import MAX_DOCUMENTS
 from .models import ExpertApplication, User
+from .services import set_display_name
 
 
 class SignupForm(forms.Form):
@@ -16,7 +20,6 @@ class SignupForm(forms.Form):
     field_order = ["display_name", "email", "password1", "password2"]
 
     def signup(self, request, user):
-        from .services import set_display_name
 
         set_display_name(user=user, display_name=self.cleaned_data["display_name"])
 
@@ -81,10 +84,6 @@ class DocumentsField(forms.FileField):
 
 
 def _documents_field(help_text: str):
-    from django.conf import settings
-    from django.template.defaultfilters import filesizeformat
-
-    from .documents import MAX_DOCUMENTS
 
     return DocumentsField(
         label="Proof documents",

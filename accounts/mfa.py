@@ -2,7 +2,7 @@
 authenticator (allauth.mfa) before using any of their powers. Switch: REQUIRE_MFA_FOR_POWERS (default True).
 
 `powers_unlocked(user)` is the one check. Every function that grants a power asks it: "is acting as a
-moderator" (forum.models.is_moderator), may feature answers (forum.curation.can_feature), may verify
+moderator" (forum.models.is_moderator), may feature answers (forum.curation.services.can_feature), may verify
 experts (accounts.permissions.can_verify_experts), is acting as an expert
 (accounts.permissions.acting_expert). Views, services, admin actions and the WebSocket consumer all go
 through those, so a moderator or expert without TOTP is a member everywhere: pages, form posts, htmx

@@ -62,7 +62,7 @@ class User(AbstractUser):
         default=False, help_text="Show your location next to your questions and answers."
     )
     bio = models.TextField(max_length=2000, blank=True)
-    # Private: which crisis lines the member is shown (forum.crisis). Blank: their browser's region.
+    # Private: which crisis lines the member is shown (forum.safety.crisis). Blank: their browser's region.
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. GB.")
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     avatar_small = models.ImageField(upload_to="avatars/", blank=True)

@@ -11,11 +11,14 @@ attributed to "Deleted member" (User.is_deleted, User.public_name).
 
 import logging
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from community import page_cache
 from community.audit import log as audit
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
@@ -39,8 +42,6 @@ def export_data(user: User) -> dict:
 
 def _export_profile(user: User):
     """The account: names, addresses, location, photo, reputation, two-factor methods."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
 
     return {
         "display_name": user.display_name,
@@ -148,8 +149,6 @@ def _user_sessions(user: User):
 def delete_account(*, user: User, password: str) -> User:
     """The member deletes their own account after confirming their password. Personal data is erased at
     once (files after the commit); their questions and answers stay, shown as by "Deleted member"."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
 
     if not user.is_authenticated or user.is_deleted:
         raise ValidationError("This account is already deleted.")
@@ -178,10 +177,11 @@ def delete_account(*, user: User, password: str) -> User:
     user.groups.clear()
     user.user_permissions.clear()
     Session.objects.filter(pk__in=list(_user_sessions(user))).delete()
-    audit.record(actor=None, action="delete_account", target=user, reason="Deleted by the member.")
+    audit.record(
+        actor=None, action=AuditEntry.Action.DELETE_ACCOUNT, target=user, reason="Deleted by the member."
+    )
     log.info("An account was deleted by its member.")
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
-    from community import page_cache
 
     page_cache.everything_changed()  # cached pages must not show the name any longer
     return user

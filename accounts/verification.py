@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from community import page_cache
 from community.audit import log as audit
+from community.audit.models import AuditEntry
 from community.claims import claim
 from community.notifications.services import notify
 
@@ -104,7 +105,9 @@ def apply_as_expert(
     application.specialties.set(specialties)
     stored = store_documents(application, checked)
     try:
-        audit.record(actor=applicant, action="expert_apply", target=application, subject=applicant)
+        audit.record(
+            actor=applicant, action=AuditEntry.Action.EXPERT_APPLY, target=application, subject=applicant
+        )
         notify(
             applicant,
             "expert",
@@ -135,7 +138,7 @@ def request_more_info(*, moderator, application: ExpertApplication, message: str
     application.refresh_from_db()
     audit.record(
         actor=moderator,
-        action="expert_more_info",
+        action=AuditEntry.Action.EXPERT_MORE_INFO,
         target=application,
         reason=message,
         subject=application.applicant,
@@ -172,7 +175,9 @@ def reply_to_info_request(
     application.refresh_from_db()
     stored = store_documents(application, checked)
     try:
-        audit.record(actor=applicant, action="expert_reply", target=application, subject=applicant)
+        audit.record(
+            actor=applicant, action=AuditEntry.Action.EXPERT_REPLY, target=application, subject=applicant
+        )
     except Exception:
         delete_files(stored)
         raise
@@ -228,7 +233,12 @@ def approve_application(*, moderator, application: ExpertApplication) -> ExpertC
     )
     credential.specialties.set(specialties)
     page_cache.everything_changed()  # the expert badge beside their answers, on every page
-    audit.record(actor=moderator, action="expert_approve", target=application, subject=application.applicant)
+    audit.record(
+        actor=moderator,
+        action=AuditEntry.Action.EXPERT_APPROVE,
+        target=application,
+        subject=application.applicant,
+    )
     notify(
         application.applicant,
         "expert",
@@ -254,7 +264,7 @@ def reject_application(*, moderator, application: ExpertApplication, reason: str
     application = _decide(moderator=moderator, application=application, status="rejected", reason=reason)
     audit.record(
         actor=moderator,
-        action="expert_reject",
+        action=AuditEntry.Action.EXPERT_REJECT,
         target=application,
         reason=reason,
         subject=application.applicant,
@@ -289,7 +299,11 @@ def revoke_expert(*, moderator, credential: ExpertCredential, reason: str) -> Ex
     credential.refresh_from_db()
     page_cache.everything_changed()  # the badge disappears at once, cached pages included
     audit.record(
-        actor=moderator, action="expert_revoke", target=credential, reason=reason, subject=credential.user
+        actor=moderator,
+        action=AuditEntry.Action.EXPERT_REVOKE,
+        target=credential,
+        reason=reason,
+        subject=credential.user,
     )
     notify(credential.user, "expert", f"Your expert verification was withdrawn: {reason}", _status_url())
     return credential
@@ -317,7 +331,9 @@ def send_expiry_notice(*, credential: ExpertCredential, now=None) -> bool:
     if not won:
         return False
     credential.refresh_from_db()
-    audit.record(actor=None, action="expert_expiry_notice", target=credential, subject=credential.user)
+    audit.record(
+        actor=None, action=AuditEntry.Action.EXPERT_EXPIRY_NOTICE, target=credential, subject=credential.user
+    )
     notify(
         credential.user,
         "expert",
@@ -349,7 +365,7 @@ def record_document_download(*, moderator, document) -> None:
     """Downloading a proof document is an access to personal data: it is audited ("expert_document")."""
     audit.record(
         actor=moderator,
-        action="expert_document",
+        action=AuditEntry.Action.EXPERT_DOCUMENT,
         target=document.application,
         reason=f"Downloaded document #{document.pk}",
         subject=document.application.applicant,

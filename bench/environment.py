@@ -68,7 +68,7 @@ def find_pages(deep_page: int | None = None) -> dict:
     from forum.models import Category, Question
     from forum.selectors import _encode_cursor
 
-    public = Question.objects.approved()
+    public = Question.objects.public()
     category = Category.objects.annotate(n=Count("questions")).order_by("-n").first()
     tag = Tag.objects.annotate(n=Count("forum_taggedquestion_items")).order_by("-n").first()
     big = public.order_by("-answer_count", "pk").first()

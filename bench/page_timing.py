@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import _TestState
 
 from forum.models import Status
-from forum.voting import vote
+from forum.voting.services import vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

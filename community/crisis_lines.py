@@ -1,6 +1,6 @@
 """Crisis lines to show a person, per country, from settings (CRISIS_RESOURCES, CRISIS_COUNTRY).
 
-Shared: forum shows them beside crisis language (forum.crisis finds it), accounts lets a member choose the
+Shared: forum shows them beside crisis language (forum.safety.crisis finds it), accounts lets a member choose the
 country whose lines they see."""
 
 from django.conf import settings

@@ -20,6 +20,7 @@ import contextlib
 import inspect
 from concurrent.futures import ThreadPoolExecutor
 
+import django
 from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
@@ -133,7 +134,6 @@ class ASGIHandler(asgi.ASGIHandler):
 
 def get_asgi_application() -> ASGIHandler:
     """As django.core.asgi.get_asgi_application, with our handler."""
-    import django
 
     django.setup(set_prefix=False)
     return ASGIHandler()

@@ -9,7 +9,7 @@ way out (forum/templatetags/fragment_cache.py), so a member's page is the shared
 Invalidation without deleting keys: a page's key contains the current values of version tokens kept in
 the cache, `site` plus `lists` for list pages, `site` plus `q.<id>` for a question's page. A change that
 affects a page replaces its tokens (`question_changed`, `lists_changed`, `everything_changed`, called by
-forum.live for every public change and by the few services that change public pages without a live
+forum.live.announce for every public change and by the few services that change public pages without a live
 event), so the next visitor's request builds a new key and the old page is never read again; it simply
 expires. Tokens are random, never counters, so a token evicted from the cache cannot come back to a value
 an old page was stored under. A token is replaced at once, so the writer's next request (and a test inside
@@ -72,7 +72,7 @@ def question_scope(question_id: int) -> str:
     return f"q.{question_id}"
 
 
-# --- Marking pages stale (services, via forum.live) -----------------------------------------------------------
+# --- Marking pages stale (services, via forum.live.announce) -----------------------------------------------------------
 
 
 def _new_versions(scopes, keep_previous: bool) -> None:

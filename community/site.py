@@ -5,6 +5,7 @@ emails and the authenticator's label) in step with the settings."""
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.sites.models import Site
 
 
 def absolute_url(path: str = "/") -> str:
@@ -27,7 +28,6 @@ def site_domain() -> str:
 def sync_site(**kwargs) -> None:
     """Make the Site row (SITE_ID) name and domain follow SITE_NAME and SITE_URL; run after every migrate,
     so django.contrib.sites' "example.com" default never reaches an email."""
-    from django.contrib.sites.models import Site
 
     using = kwargs.get("using", "default")
     Site.objects.using(using).update_or_create(

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from forum.views import healthz
+from community.health import healthz
 
 # A suspended or banned member sees why and until when (403); rate limits answer with a 429 page.
-handler403 = "forum.safety_views.permission_denied"
-handler429 = "forum.safety_views.too_many_requests"  # used by allauth's login and sign-up limits
+handler403 = "forum.safety.views.permission_denied"
+handler429 = "forum.safety.views.too_many_requests"  # used by allauth's login and sign-up limits
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
 admin.site.site_title = f"{settings.SITE_NAME} admin"

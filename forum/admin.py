@@ -1,8 +1,22 @@
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.utils.translation import ngettext
 
-from . import services
-from .models import Answer, Category, Flag, Question, Status, Vote, is_moderator
+from forum.models import (
+    CRISIS_CACHE_KEY,
+    Answer,
+    Appeal,
+    Category,
+    CrisisPhrase,
+    Flag,
+    Question,
+    Revision,
+    Sanction,
+    Status,
+    Vote,
+    is_moderator,
+)
+from forum.moderation import review
 
 
 @admin.register(Category)
@@ -19,7 +33,7 @@ def _decide_in_admin(modeladmin, request, queryset, decide):
         try:
             decide(item)
             done += 1
-        except services.AlreadyDecided as exc:
+        except review.AlreadyDecided as exc:
             modeladmin.message_user(request, str(exc), messages.WARNING)
     modeladmin.message_user(
         request, ngettext("%(n)d item decided.", "%(n)d items decided.", done) % {"n": done}, messages.SUCCESS
@@ -29,7 +43,7 @@ def _decide_in_admin(modeladmin, request, queryset, decide):
 @admin.action(description="Approve selected pending items", permissions=["moderate"])
 def approve_selected(modeladmin, request, queryset):
     _decide_in_admin(
-        modeladmin, request, queryset, lambda item: services.approve(moderator=request.user, item=item)
+        modeladmin, request, queryset, lambda item: review.approve(moderator=request.user, item=item)
     )
 
 
@@ -102,12 +116,10 @@ class FlagAdmin(admin.ModelAdmin):
 
 # --- Trust and safety -------------------------------------------------------------------------------------------
 
-from .models import Appeal, CrisisPhrase, Revision, Sanction  # noqa: E402
-
 
 @admin.register(CrisisPhrase)
 class CrisisPhraseAdmin(admin.ModelAdmin):
-    """The crisis phrase list (forum.crisis): moderators add, edit or switch off phrases here."""
+    """The crisis phrase list (forum.safety.crisis): moderators add, edit or switch off phrases here."""
 
     list_display = ["phrase", "is_active", "note", "created_at"]
     list_editable = ["is_active"]
@@ -115,16 +127,13 @@ class CrisisPhraseAdmin(admin.ModelAdmin):
     search_fields = ["phrase"]
 
     def delete_queryset(self, request, queryset):
-        from django.core.cache import cache
-
-        from .models import CRISIS_CACHE_KEY
 
         super().delete_queryset(request, queryset)
         cache.delete(CRISIS_CACHE_KEY)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written through forum.moderation / sanctions / appeals only; the admin shows them."""
+    """Written through forum.moderation.actions / sanctions / appeals only; the admin shows them."""
 
     def has_add_permission(self, request):
         return False

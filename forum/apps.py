@@ -10,14 +10,13 @@ class ForumConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from accounts import badges, privacy, reputation
+        from forum.models import Sanction
+        from forum.moderation.sanctions import sanction_changed
+        from forum.people import badges as people_badges
+        from forum.people import privacy as people_privacy
+        from forum.people import reputation as people_reputation
 
-        from .models import Sanction
-        from .people import badges as people_badges
-        from .people import privacy as people_privacy
-        from .people import reputation as people_reputation
-        from .sanctions import sanction_changed
-
-        # A member's shown restriction (forum.sanctions.shown_restriction) is cached: read it again on change.
+        # A member's shown restriction (forum.moderation.sanctions.shown_restriction) is cached: read it again on change.
         post_save.connect(sanction_changed, sender=Sanction, dispatch_uid="sanction-saved")
         post_delete.connect(sanction_changed, sender=Sanction, dispatch_uid="sanction-deleted")
 

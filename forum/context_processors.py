@@ -4,8 +4,8 @@ from django.utils.functional import SimpleLazyObject
 from accounts.mfa import powers_need_mfa
 from community.live import events
 from community.notifications.services import cached_unread_count
-
-from .models import Category, is_moderator
+from forum.models import Category, is_moderator
+from forum.moderation.selectors import pending_count
 
 
 def community(request):
@@ -37,7 +37,6 @@ def community(request):
             return cached_unread_count(user.pk)
 
         def pending() -> int:
-            from .selectors import pending_count
 
             seqs.get(events.MODERATION_STREAM)
             return pending_count() if moderator else 0

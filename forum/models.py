@@ -15,12 +15,14 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from accounts.mfa import powers_unlocked
+from community.page_cache import everything_changed
+
 
 def is_moderator(user) -> bool:
     """Is `user` acting as a moderator: a moderator who may use their powers (TOTP set up when
     REQUIRE_MFA_FOR_POWERS; accounts.mfa). Everything a moderator may do or see asks this; without TOTP
     a moderator is a member. `user.is_moderator` alone is the role."""
-    from accounts.mfa import powers_unlocked
 
     return bool(user and user.is_authenticated and user.is_moderator and powers_unlocked(user))
 
@@ -59,7 +61,6 @@ class Category(models.Model):
             self.expert_title = f"{self.name} Expert"
         super().save(*args, **kwargs)
         cache.delete(NAV_CACHE_KEY)
-        from community.page_cache import everything_changed
 
         everything_changed()  # every page's navigation lists the categories
 
@@ -73,8 +74,10 @@ class Category(models.Model):
 
 
 class PostQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(status=Status.APPROVED)
+    def public(self):
+        """What everyone may see: the same predicate `visible_to` grants to all (for an answer, its question
+        must be public too), and what `Post.is_public` says of one item."""
+        return self.filter(self._public_filter())
 
     def visible_to(self, user):
         """The one visibility rule: public when approved; otherwise only for the author and moderators."""
@@ -123,7 +126,7 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
-    # Trust and safety (forum.screening): crisis language puts the item first in the queue; the notes
+    # Trust and safety (forum.safety.screening): crisis language puts the item first in the queue; the notes
     # tell moderators why an item is there (personal data kept, many links, repeated text, crisis words).
     is_urgent = models.BooleanField(default=False)
     review_notes = models.JSONField(default=list, blank=True, editable=False)
@@ -140,9 +143,23 @@ class Post(models.Model):
         return self.status == Status.APPROVED
 
     @property
+    def thread(self) -> "Question":
+        """The question the post belongs to (a question is its own)."""
+        return self.question
+
+    @property
+    def thread_id(self) -> int:
+        return self.question_id
+
+    @property
+    def own_title(self) -> str:
+        """The title the post itself carries: a question's, none for an answer."""
+        return ""
+
+    @property
     def question_title(self) -> str:
         """The title of the thread the post belongs to (a question's own title; an answer's question's)."""
-        return self.question.title
+        return self.thread.title
 
     @property
     def short_title(self) -> str:
@@ -225,8 +242,25 @@ class Question(Post):
         return reverse("forum:question", args=[self.pk, self.slug or "q"])
 
     @property
+    def thread(self) -> "Question":
+        return self
+
+    @property
+    def thread_id(self) -> int:
+        return self.pk
+
+    @property
+    def own_title(self) -> str:
+        return self.title
+
+    @property
     def question_title(self) -> str:
         return self.title
+
+    @property
+    def anchor_url(self) -> str:
+        """Where a page about this post (a vote's fallback, a notification) sends the reader."""
+        return f"{self.get_absolute_url()}#question-{self.pk}"
 
     @property
     def takes_answers(self) -> bool:
@@ -263,8 +297,17 @@ class Answer(Post):
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
 
     @property
+    def anchor_url(self) -> str:
+        return self.get_absolute_url()
+
+    @property
     def title(self) -> str:
         return str(self)
+
+    @property
+    def is_public(self) -> bool:
+        # As AnswerQuerySet.public(): an approved answer under a question that is not public is not public.
+        return self.status == Status.APPROVED and self.question.is_public
 
     @property
     def by_anonymous_asker(self) -> bool:
@@ -385,7 +428,7 @@ class Revision(models.Model):
     when that text was the public version (the public history lists only those).
     Proposed (`is_proposal=True`): an author's edit of public content that needs review. The post keeps
     its approved text for everyone while the proposal waits in the moderation queue; a moderator approves
-    it (forum.services.approve applies it) or rejects it, with the same conditional UPDATE as any other
+    it (forum.posting.services.approve applies it) or rejects it, with the same conditional UPDATE as any other
     decision. A second edit while one is pending replaces it (state "replaced")."""
 
     class State(models.TextChoices):
@@ -568,7 +611,7 @@ class AppealMessage(models.Model):
 
 
 class CrisisPhrase(models.Model):
-    """Words that suggest a person may be at risk (forum.crisis). Kept as data so moderators can edit the
+    """Words that suggest a person may be at risk (forum.safety.crisis). Kept as data so moderators can edit the
     list in the admin; matching is case-insensitive on word boundaries."""
 
     phrase = models.CharField(max_length=80, unique=True)

@@ -3,7 +3,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from .models import Answer, Status, is_moderator
+from forum.models import Answer, Status, is_moderator
 
 
 def moderator_required(view):

@@ -1,7 +1,7 @@
 """The one place a question's or answer's status is written, and what follows from it.
 
-Services decide *whether* a status changes (forum.services: review decisions; forum.moderation: hide,
-delete, restore; forum.flags: hidden by flags; forum.sanctions: hide all of a member's content); this module
+Services decide *whether* a status changes (forum.posting.services: review decisions; forum.moderation.actions: hide,
+delete, restore; forum.moderation.flags: hidden by flags; forum.moderation.sanctions: hide all of a member's content); this module
 writes it and does what every change needs: going public (search entry, answer counts, badges, live feeds),
 going private (answer counts, pages and live feeds drop it), and telling the author. Called inside the
 caller's transaction; live events are sent after the commit (community.live.events).
@@ -16,9 +16,8 @@ from django.utils import timezone
 from accounts import badges
 from accounts.models import ExpertCredential
 from community.notifications.services import notify
-
-from .live import announce_public, announce_withdrawn
-from .models import Answer, Question, Status
+from forum.live.announce import announce_public, announce_withdrawn
+from forum.models import Answer, Question, Status
 
 
 def update_search_vector(question: Question) -> None:

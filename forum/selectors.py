@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     Case,
     Count,
@@ -20,21 +21,19 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import ExpertCredential, User
-from community.audit.models import AuditEntry
-
-from .models import Answer, Category, Question, Revision, Status, Vote
+from accounts.models import ExpertCredential
+from forum.models import Answer, Category, Question, Revision, Status, TaggedQuestion, Vote
 
 LIST_FIELDS_RELATED = ("author", "category")
 
 
-def _active_expert_of(field: str):
+def active_expert_of(field: str):
     return Exists(ExpertCredential.objects.active().filter(user=OuterRef(field)))
 
 
 def question_list_base():
     return (
-        Question.objects.approved()
+        Question.objects.public()
         .select_related(*LIST_FIELDS_RELATED)
         .prefetch_related("tags")
         .defer("body", "body_html", "search_vector")
@@ -95,9 +94,7 @@ def question_for_page(pk: int, viewer) -> Question:
     For a member, `my_vote` is their own vote on it."""
     qs = Question.objects.visible_to(viewer).annotate(
         # Most questions have no duplicates: the page lists them only when there are (forum safety tags).
-        has_public_duplicates=Exists(
-            Question.objects.filter(duplicate_of=OuterRef("pk"), status=Status.APPROVED)
-        )
+        has_public_duplicates=Exists(Question.objects.public().filter(duplicate_of=OuterRef("pk")))
     )
     if viewer is not None and viewer.is_authenticated:
         qs = qs.annotate(my_vote=_my_vote(viewer, "question"))
@@ -129,7 +126,7 @@ def _answers(question: Question, viewer, only_pk: int | None = None) -> list[Ans
         # caller's instance is attached instead.
         qs.select_related("author", "author__expert_credential__specialty")
         .annotate(
-            by_expert=_active_expert_of("author"),
+            by_expert=active_expert_of("author"),
             is_accepted=Case(
                 When(pk=question.accepted_answer_id or 0, then=Value(1)),
                 default=Value(0),
@@ -224,11 +221,11 @@ def related_questions(question: Question, limit: int = 5) -> list[Question]:
     not every question of those tags: a popular tag has thousands, and ranking them all took ~90 ms at
     100,000 questions (bench/RESULTS.md). One small query per tag (at most FORUM_MAX_TAGS), each an index
     scan that stops after the limit, then one for the picked rows."""
-    from .models import TaggedQuestion
 
     shared: dict[int, int] = {}
     for tag in question.tags.all():
         newest = (
+            # Question.objects.public()'s predicate, on the join (an index scan that stops after the limit).
             TaggedQuestion.objects.filter(tag_id=tag.pk, content_object__status=Status.APPROVED)
             .exclude(content_object_id=question.pk)
             .order_by("-content_object_id")
@@ -241,11 +238,11 @@ def related_questions(question: Question, limit: int = 5) -> list[Question]:
     if shared:
         # Most shared tags first, then the newest (question ids grow with time).
         best = sorted(shared, key=lambda pk: (-shared[pk], -pk))[: limit * 2]
-        rows = {q.pk: q for q in Question.objects.approved().filter(pk__in=best).only(*fields)}
+        rows = {q.pk: q for q in Question.objects.public().filter(pk__in=best).only(*fields)}
         picked = [rows[pk] for pk in best if pk in rows][:limit]
     if len(picked) < limit:
         picked += list(
-            Question.objects.approved()
+            Question.objects.public()
             .filter(category_id=question.category_id)
             .exclude(pk__in=[question.pk, *[q.pk for q in picked]])
             .only(*fields)
@@ -255,6 +252,8 @@ def related_questions(question: Question, limit: int = 5) -> list[Question]:
 
 
 SEARCH_CANDIDATES = 1000  # ranked: the newest matches, at most this many (see search_queryset)
+
+
 SEARCH_WINDOWS_DAYS = (90, 730, None)  # where the newest matches are looked for first (None: everywhere)
 
 
@@ -281,8 +280,6 @@ def search_queryset(query: str, limit: int = 30):
         return Question.objects.none()
     base = question_list_base()
     if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
         sq = SearchQuery(query, config="english", search_type="websearch")
         # F(): rank the stored, weighted vector (a plain name would be re-parsed as text, losing weights).
         rank = SearchRank(F("search_vector"), sq)
@@ -303,7 +300,7 @@ def search_queryset(query: str, limit: int = 30):
 def search_candidates(search_query, days: int | None):
     """Ids of the newest approved questions matching `search_query` (a SearchQuery) approved in the last
     `days` days (None: ever), at most SEARCH_CANDIDATES."""
-    matches = Question.objects.filter(status=Status.APPROVED, search_vector=search_query)
+    matches = Question.objects.public().filter(search_vector=search_query)
     if days is not None:
         matches = matches.filter(approved_at__gte=timezone.now() - timedelta(days=days))
     return matches.order_by("-approved_at", "-pk").values_list("pk", flat=True)[:SEARCH_CANDIDATES]
@@ -326,44 +323,6 @@ def categories_with_counts() -> list[Category]:
     )
 
 
-def moderation_queue(*, kind: str = "", category: Category | None = None, limit: int = 100) -> list:
-    """Pending items, urgent (crisis language) first, then oldest first; questions, answers and proposed
-    edits of public posts merged."""
-    from .live import PROPOSAL_RELATED
-
-    items: list = []
-    if kind in ("", "question"):
-        qs = (
-            Question.objects.pending_for_review()
-            .select_related("author", "category")
-            .prefetch_related("tags")
-        )
-        if category:
-            qs = qs.filter(category=category)
-        items += list(qs[:limit])
-    if kind in ("", "answer"):
-        qs = Answer.objects.pending_for_review().select_related("author", "question", "question__category")
-        if category:
-            qs = qs.filter(question__category=category)
-        items += list(qs[:limit])
-    if kind in ("", "edit"):
-        qs = Revision.objects.pending_for_review().select_related(*PROPOSAL_RELATED)
-        if category:
-            qs = qs.filter(Q(question__category=category) | Q(answer__question__category=category))
-        items += with_diffs(list(qs[:limit]))
-    items.sort(key=lambda item: (not item.is_urgent, item.created_at, item.pk))  # crisis posts first
-    return items[:limit]
-
-
-def with_diffs(proposals: list[Revision]) -> list[Revision]:
-    """Proposed edits with `diff`: what each changes in its post's approved text (forum.moderation)."""
-    from .moderation import proposal_diff
-
-    for proposal in proposals:
-        proposal.diff = proposal_diff(proposal)
-    return proposals
-
-
 def own_pending_edits(viewer, question: Question, answer_ids: list[int]) -> dict:
     """The viewer's proposed edits awaiting review on this question page: {"question": proposal or None,
     "answers": [proposals]} (one query; only for the question's author or authors of answers on it)."""
@@ -382,93 +341,3 @@ def own_pending_edits(viewer, question: Question, answer_ids: list[int]) -> dict
 def pending_edit_of(post):
     """The proposed edit of `post` awaiting review, if any (its author's edit form starts from it)."""
     return post.revisions.filter(status=Revision.State.PENDING).first()
-
-
-def pending_count() -> int:
-    return (
-        Question.objects.filter(status=Status.PENDING).count()
-        + Answer.objects.filter(status=Status.PENDING).count()
-        + Revision.objects.pending_for_review().count()
-    )
-
-
-# --- Experts: featured answers, Expert Q&A, questions awaiting an expert ----------------------------------
-
-
-def featured_answers():
-    """Public featured answers by experts whose verification is active, newest featured first."""
-    return (
-        Answer.objects.visible_to(None)
-        .filter(is_featured=True)
-        .filter(_active_expert_of("author"))
-        .select_related("question", "question__category", "author", "author__expert_credential__specialty")
-        .defer("body", "question__body", "question__body_html", "question__search_vector")
-        .order_by("-featured_at", "-pk")
-    )
-
-
-def home_featured_answers(limit: int = 4) -> list[Answer]:
-    """The home page's "Expert answers" section (one query)."""
-    return list(featured_answers()[:limit])
-
-
-def expert_qa(limit: int = 200) -> list[Answer]:
-    """The "Expert Q&A" page: featured answers grouped by their question's category, newest first in each."""
-    return list(
-        featured_answers().order_by(
-            "question__category__position", "question__category__name", "-featured_at"
-        )[:limit]
-    )
-
-
-def awaiting_expert(expert_user):
-    """Public questions addressed to one of the expert's specialties that no expert has answered yet,
-    newest first (paginate with `paginate_questions`)."""
-    from accounts.permissions import acting_expert
-
-    credential = acting_expert(expert_user)
-    if credential is None:
-        return Question.objects.none()
-    return question_list_base().filter(
-        for_experts__in=credential.specialties.values("pk"), expert_answer_count=0
-    )
-
-
-# --- The audit log --------------------------------------------------------------------------------------
-
-
-def moderators():
-    """Active members with moderator powers (superusers, or forum.moderate through a group or directly)."""
-    moderate = {"codename": "moderate", "content_type__app_label": "forum"}
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(**{f"groups__permissions__{k}": v for k, v in moderate.items()})
-            | Q(**{f"user_permissions__{k}": v for k, v in moderate.items()})
-        )
-        .distinct()
-        .order_by("display_name", "pk")
-    )
-
-
-def audit_entries(*, action="", moderator=None, member="", since=None, until=None):
-    """Audit entries, newest first, narrowed by every filter given (they combine): the action, who acted,
-    the member concerned (part of their display name) and the days from `since` to `until` inclusive."""
-    entries = AuditEntry.objects.select_related("actor", "subject", "target_type")
-    if action:
-        entries = entries.filter(action=action)
-    if moderator is not None:
-        entries = entries.filter(actor=moderator)
-    if member:
-        entries = entries.filter(subject__display_name__icontains=member, subject__is_deleted=False)
-    if since:
-        entries = entries.filter(created_at__gte=_start_of(since))
-    if until:
-        entries = entries.filter(created_at__lt=_start_of(until + timedelta(days=1)))
-    return entries.order_by("-created_at", "-pk")
-
-
-def _start_of(day):
-    """Midnight at the start of `day` in the site's time zone."""
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()))

@@ -1,10 +1,13 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ExpertCredential, User
 from forum.markdown import render
 from forum.models import Answer, Category, Question, Status
 
@@ -28,7 +31,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def established_member(**kwargs) -> User:
     """A member whose account is older than FORUM_NEW_MEMBER_DAYS (UserFactory's accounts are brand new)."""
-    from datetime import timedelta
 
     joined = timezone.now() - timedelta(days=settings.FORUM_NEW_MEMBER_DAYS + 1)
     return UserFactory(date_joined=joined, **kwargs)
@@ -37,7 +39,6 @@ def established_member(**kwargs) -> User:
 def add_totp(user: User) -> User:
     """Give `user` an active TOTP authenticator (allauth.mfa), as a moderator or expert must have before
     using their powers (accounts.mfa, REQUIRE_MFA_FOR_POWERS)."""
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     TOTP.activate(user, generate_totp_secret())
     return user
@@ -87,9 +88,6 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
 def make_expert(slug: str = "mental-health", *, days_left: int = 365, mfa: bool = True, **kwargs) -> User:
     """A member with an active expert credential for the category `slug` (arranged directly, no service)."""
-    from datetime import timedelta
-
-    from accounts.models import ExpertCredential
 
     user = UserFactory(**kwargs)
     now = timezone.now()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from forum import views
+from community import health
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,7 @@ class _BrokenConnection:
 
 @pytest.mark.django_db
 def test_healthz_returns_503_json_when_the_database_check_fails(client, monkeypatch):
-    monkeypatch.setattr(views, "connection", _BrokenConnection())
+    monkeypatch.setattr(health, "connection", _BrokenConnection())
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()

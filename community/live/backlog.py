@@ -15,6 +15,8 @@ import threading
 import weakref
 from collections import deque
 
+import redis
+import redis.asyncio
 from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -38,7 +40,6 @@ return seq
 
 class RedisBacklog:
     def __init__(self, url: str, prefix: str, size: int, ttl: int):
-        import redis
 
         self.url, self.prefix, self.size, self.ttl = url, prefix, size, ttl
         # Short timeouts: publishing happens after a commit, inside a request; an outage must cost
@@ -63,7 +64,6 @@ class RedisBacklog:
         return {s: int(v or 0) for s, v in zip(streams, values, strict=True)}
 
     def _async_client(self):
-        import redis.asyncio
 
         loop = asyncio.get_running_loop()
         client = self._async_clients.get(loop)

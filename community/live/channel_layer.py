@@ -4,7 +4,7 @@ The stock RedisPubSubChannelLayer already re-subscribes when Redis comes back, b
 second while Redis is down and tells no one that messages may have been lost meanwhile (pub/sub delivers at
 most once). This subclass logs the outage once (community.redis_health) and, on reconnection, puts a
 `live.resync` message into every local consumer's queue so each can catch its browsers up
-(forum.consumers.LiveConsumer.live_resync).
+(forum.live.consumers.LiveConsumer.live_resync).
 """
 
 import asyncio

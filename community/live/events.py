@@ -1,13 +1,13 @@
 """The one place that turns a domain change into a live event.
 
-Services call `forum.live` helpers, which call `publish(...)` inside the service's transaction; the event
+Services call `forum.live.announce` helpers, which call `publish(...)` inside the service's transaction; the event
 leaves only after the commit (`transaction.on_commit`), so a rolled-back change is never broadcast.
 
 Sending an event (after commit):
 1. it gets the next sequence number of its stream and goes into the stream's bounded backlog
    (`community.live.backlog`: a Redis Stream, or an in-process deque without Redis), for clients that reconnect;
 2. the client's JSON text is encoded once, and one `group_send` hands it to the channel layer, whose
-   consumers (`forum.consumers.LiveConsumer`) relay it unchanged to every subscribed socket.
+   consumers (`forum.live.consumers.LiveConsumer`) relay it unchanged to every subscribed socket.
 
 If Redis is unreachable the change itself still stands: one warning is logged (community.redis_health), the
 live update is skipped, and the stream is remembered; once Redis answers again a "refetch" event goes out on

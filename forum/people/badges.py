@@ -6,7 +6,7 @@ from forum.models import Answer, Question
 
 
 def public_questions(user_id):
-    return Question.objects.approved().filter(author_id=user_id, is_anonymous=False)
+    return Question.objects.public().filter(author_id=user_id, is_anonymous=False)
 
 
 def public_answers(user_id):

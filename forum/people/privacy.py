@@ -6,7 +6,7 @@ moderator's or flagger's identity."""
 
 from accounts.privacy import iso
 from forum.models import Answer, Appeal, Flag, Question, Sanction, Vote
-from forum.services import withdraw_pending_edits
+from forum.posting.services import withdraw_pending_edits
 
 
 def _export_questions(user):

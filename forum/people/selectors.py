@@ -49,7 +49,7 @@ def expert_directory() -> list[Specialty]:
 def profile_questions(member, limit: int = 10) -> list[Question]:
     # Anonymous questions never appear on the asker's public profile.
     return list(
-        Question.objects.approved()
+        Question.objects.public()
         .filter(author=member, is_anonymous=False)
         .select_related("category")
         .defer("body", "body_html", "search_vector")

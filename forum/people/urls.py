@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from forum.people import views
 
 app_name = "people"
 

@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts import selectors as account_selectors
 from accounts.models import User
 from accounts.verification import notice_on_read
-
-from . import selectors
+from forum.people import selectors
 
 
 def profile(request, pk):

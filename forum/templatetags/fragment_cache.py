@@ -23,10 +23,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 
 from community import page_cache
-
-from ..curation import can_feature
-from ..models import Status, is_moderator
-from ..sanctions import shown_restriction
+from forum.curation.services import can_feature
+from forum.models import Status, is_moderator
+from forum.moderation.sanctions import shown_restriction
 
 register = template.Library()
 

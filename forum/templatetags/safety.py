@@ -5,9 +5,9 @@ import itertools
 from django import template
 
 from community import crisis_lines as crisis
-
-from ..models import Flag
-from ..sanctions import shown_restriction
+from forum.models import Flag
+from forum.moderation.sanctions import shown_restriction
+from forum.posting.services import skips_review
 
 register = template.Library()
 _panel_ids = itertools.count(1)
@@ -27,7 +27,7 @@ def restriction_for(user):
 
 @register.inclusion_tag("forum/_flag_form.html", takes_context=True)
 def flag_form(context, kind, item):
-    """The Flag button and form; nothing for a suspended or banned member (forum.flags refuses them)."""
+    """The Flag button and form; nothing for a suspended or banned member (forum.moderation.flags refuses them)."""
     return {
         "restricted": shown_restriction(context.get("user")) is not None,
         "kind": kind,
@@ -42,7 +42,7 @@ def public_duplicates(question):
     """Public questions closed as duplicates of `question` (the other direction of the link)."""
     if getattr(question, "has_public_duplicates", True) is False:
         return []  # known from the page's own query (forum.selectors.question_for_page): no query
-    return list(question.duplicates.filter(status="approved").only("pk", "slug", "title"))
+    return list(question.duplicates.public().only("pk", "slug", "title"))
 
 
 @register.filter
@@ -56,8 +56,7 @@ def has_urgent_by(answers, user) -> bool:
 @register.simple_tag
 def skips_review_for(user, kind):
     """Why `user`'s new `kind` ("question" or "answer") skips pre-moderation, or "": the services' own rule
-    (forum.services.skips_review), so a form tells each author what applies to them."""
-    from ..services import skips_review
+    (forum.posting.services.skips_review), so a form tells each author what applies to them."""
 
     if not user.is_authenticated:
         return ""

@@ -5,19 +5,23 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from accounts import verification
 from accounts.models import ExpertApplication, ExpertCredential, ExpertDocument
 from community import page_cache
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
 from forum.models import Question, Status
-from forum.services import answer as post_answer
+from forum.posting.services import answer as post_answer
 from tests.factories import AnswerFactory, QuestionFactory, category, make_expert
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +83,6 @@ def test_member_applies_with_documents_and_sees_the_application_pending(member_c
     # Stored under a random name, in private storage, never under MEDIA_ROOT.
     stored = documents["licence.pdf"].file
     assert "licence" not in stored.name
-    from django.conf import settings
 
     assert str(settings.PRIVATE_MEDIA_ROOT) in stored.path
     assert not stored.path.startswith(str(settings.MEDIA_ROOT))
@@ -237,7 +240,6 @@ def test_revoking_removes_the_badge_at_once(member_client, member, moderator_cli
 
 
 def test_renewal_extends_and_clears_the_expiry_notice(member, moderator, moderator_client, member_client):
-    from accounts import verification
 
     expert = make_expert(days_left=10)
     credential = expert.expert_credential
@@ -490,8 +492,6 @@ def test_member_can_address_a_question_to_a_specialty(member_client):
 
 def test_directory_query_count_does_not_grow_with_experts(client, django_assert_max_num_queries):
     def count_queries():
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("people:experts")).status_code == 200

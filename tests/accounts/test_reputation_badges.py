@@ -4,15 +4,19 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import badges, reputation
 from accounts.models import Badge, BadgeAward, User
 from community.notifications.models import Notification
-from forum import curation, voting
+from forum.curation import services as curation
 from forum.models import Question, Status, Vote
-from forum.services import approve, ask
+from forum.moderation.review import approve
+from forum.posting.services import ask
+from forum.voting import services as voting
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_expert
 
 pytestmark = pytest.mark.django_db
@@ -178,7 +182,6 @@ def test_awarding_twice_gives_one_badge_and_one_notification(member):
 
 
 def test_the_database_refuses_a_second_award(member):
-    from django.db import IntegrityError, transaction
 
     badge = Badge.objects.get(code="helpful")
     BadgeAward.objects.create(user=member, badge=badge)
@@ -298,8 +301,6 @@ def test_badge_page_lists_who_has_it_and_the_index_counts_holders(client):
 
 
 def _queries(client, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from forum import services
+from forum.posting import services
 from tests.browser.helpers import (
     community,
     has_visible_focus_ring,

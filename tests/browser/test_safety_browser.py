@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from forum import flags
 from forum.models import Flag, Question, Status
+from forum.moderation import flags
 from tests.browser.helpers import community, wait_until
 from tests.factories import QuestionFactory, UserFactory, make_moderator
 from tests.safety.xss import xss_world

@@ -9,6 +9,7 @@ from accounts.services import update_profile
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
 from forum.models import Answer, Question, Status
+from forum.publication import refresh_answer_count
 from tests.factories import AnswerFactory, QuestionFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -225,7 +226,6 @@ def test_answers_are_counted_only_when_approved(client):
     question = QuestionFactory()
     AnswerFactory(question=question, status=Status.PENDING)
     AnswerFactory(question=question, status=Status.REJECTED)
-    from forum.publication import refresh_answer_count
 
     refresh_answer_count(question.pk)
     page = client.get(question.get_absolute_url()).content.decode()

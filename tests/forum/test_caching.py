@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import ExpertCredential
-from forum import services
 from forum.models import Status
+from forum.moderation import review
+from forum.posting import services
 from tests.factories import (
     AnswerFactory,
     QuestionFactory,
@@ -164,7 +165,7 @@ def test_approved_question_appears_on_cached_lists(client, moderator, member):
     urls = ["/", reverse("forum:category", args=["living-well"]), reverse("forum:tag", args=["sleep"])]
     for url in urls:
         assert "Is magnesium safe" not in html(client, url)
-    services.approve(moderator=moderator, item=question)
+    review.approve(moderator=moderator, item=question)
     for url in urls:
         assert "Is magnesium safe" in html(client, url)
 
@@ -177,7 +178,7 @@ def test_approved_answer_appears_on_the_cached_question_page_and_counts(client, 
     assert "Calf stretches" not in html(client, question.get_absolute_url())
     home = html(client, "/")
     assert "<strong>0</strong> answers" in home
-    services.approve(moderator=moderator, item=answer)
+    review.approve(moderator=moderator, item=answer)
     assert "Calf stretches" in html(client, question.get_absolute_url())
     assert "<strong>1</strong> answer" in html(client, "/")
 

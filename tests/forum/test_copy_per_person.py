@@ -1,9 +1,10 @@
 """Copy that tells each person what applies to them: the answer and ask forms describe the review rule the
-services apply to that author (forum.services.skips_review)."""
+services apply to that author (forum.posting.services.skips_review)."""
 
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from community.notifications.models import Notification
@@ -62,7 +63,6 @@ def test_a_trusted_members_forms_say_they_publish_at_once_when_trusted_members_s
 
 
 def test_an_experts_answer_is_announced_with_the_name_they_chose(client, django_capture_on_commit_callbacks):
-    from django.core import mail
 
     asker = UserFactory(display_name="Ellen")
     question = QuestionFactory(author=asker, title="What should I ask after a diabetes diagnosis?")

@@ -9,8 +9,9 @@ from django.urls import reverse
 from community.audit.models import AuditEntry
 from community.live import events
 from community.notifications.models import Notification
-from forum import moderation, publication
+from forum import publication
 from forum.models import Question, Revision, Status
+from forum.moderation import actions as moderation
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
 
 pytestmark = pytest.mark.django_db

@@ -4,12 +4,17 @@ expert answers, and the home page, the question page and "Expert Q&A" show them.
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Badge, BadgeAward
 from community.audit.models import AuditEntry
+from community.live import events
 from community.notifications.models import Notification
+from forum.curation import services as curation
 from forum.models import Answer, Question, Status, Vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_expert
 
@@ -152,7 +157,6 @@ def featured_on_home(client) -> list[int]:
 
 
 def test_home_lists_featured_answers_newest_first(client, moderator):
-    from forum import curation
 
     older, newer = AnswerFactory(author=make_expert()), AnswerFactory(author=make_expert("conditions"))
     curation.feature_answer(moderator=moderator, answer=older)
@@ -231,8 +235,6 @@ def test_featured_answer_of_an_expired_expert_leaves_the_home_page(client):
 
 
 def test_feature_and_accept_announce_live_events(moderator, member, monkeypatch):
-    from community.live import events
-    from forum import curation
 
     sent = []
     monkeypatch.setattr(
@@ -255,8 +257,6 @@ def test_feature_and_accept_announce_live_events(moderator, member, monkeypatch)
 
 
 def _queries(client, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -265,7 +265,6 @@ def _queries(client, url) -> int:
 
 def _busy_question(question, n):
     """n answers: half by experts, votes on each, one accepted, one featured; authors with badges."""
-    from accounts.models import Badge, BadgeAward
 
     helpful = Badge.objects.get(code="helpful")
     voter = UserFactory()
@@ -319,9 +318,6 @@ def test_expert_qa_page_queries_do_not_grow(client):
 def test_the_live_accepted_event_carries_the_answer_with_its_accepted_mark(member, monkeypatch):
     # Open pages replace the answer with this HTML: without the mark, other readers (and the asker, when the
     # event arrives after their own click's response) saw the accepted answer lose "Accepted by the asker".
-    from community.live import events
-    from forum import curation
-
     sent = []
     monkeypatch.setattr(
         events, "publish", lambda stream, type, data=None, html="", **kw: sent.append((type, html))

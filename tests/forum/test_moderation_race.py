@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from community.audit.models import AuditEntry
-from forum import services
 from forum.models import Answer, Question, Status
+from forum.moderation import review
 from tests.factories import AnswerFactory, QuestionFactory, make_moderator
 
 needs_postgres = pytest.mark.skipif(
@@ -31,7 +31,7 @@ def run_together(calls):
         try:
             barrier.wait(timeout=10)
             results[index] = ("won", call())
-        except services.AlreadyDecided as exc:
+        except review.AlreadyDecided as exc:
             results[index] = ("lost", str(exc))
         except Exception as exc:  # surfaced in the assertion below, with its type
             results[index] = ("error", repr(exc))
@@ -52,11 +52,11 @@ def decide_calls(moderators, item):
     for i, moderator in enumerate(moderators):
         if i % 2 == 0:
             calls.append(
-                lambda m=moderator: services.approve(moderator=m, item=type(item).objects.get(pk=item.pk))
+                lambda m=moderator: review.approve(moderator=m, item=type(item).objects.get(pk=item.pk))
             )
         else:
             calls.append(
-                lambda m=moderator: services.reject(
+                lambda m=moderator: review.reject(
                     moderator=m, item=type(item).objects.get(pk=item.pk), reason="Please remove names."
                 )
             )

@@ -1,21 +1,25 @@
 """The notification centre (unread and read, mark one or all read, plain and htmx), email preferences, and
 emails for the important notifications: sent after the commit, with nothing but the question's title."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import ExpertCredential
 from community.notifications.models import Notification, NotificationPreference
 from community.notifications.services import notify
-from forum import services
 from forum.models import Status
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory, add_totp, make_moderator
+from forum.moderation import review
+from forum.posting import services
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory, add_totp, category, make_moderator
 
 pytestmark = pytest.mark.django_db
 
 
 def _notifications(user, unread=2, read=1):
-    from django.utils import timezone
 
     for i in range(unread):
         Notification.objects.create(recipient=user, kind="answered", text=f"Unread news {i}", url="/q/1/x/")
@@ -114,7 +118,7 @@ def test_approval_email_is_sent_after_commit_with_the_title_only(django_capture_
     question = QuestionFactory(title="Can magnesium help with cramps?")
     answer = AnswerFactory(author=author, question=question, status=Status.PENDING, body="SECRET-BODY-TEXT")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.approve(moderator=moderator, item=answer)
+        review.approve(moderator=moderator, item=answer)
         assert mail.outbox == []  # nothing leaves before the commit
     for callback in callbacks:
         callback()
@@ -131,7 +135,7 @@ def test_rejection_email_leaves_out_the_reason(django_capture_on_commit_callback
     moderator = make_moderator()
     question = QuestionFactory(status=Status.PENDING, title="Dizzy after standing up")
     with django_capture_on_commit_callbacks(execute=True):
-        services.reject(moderator=moderator, item=question, reason="Remove your doctor's name, Dr. Smith.")
+        review.reject(moderator=moderator, item=question, reason="Remove your doctor's name, Dr. Smith.")
     assert len(mail.outbox) == 1
     assert "not approved" in mail.outbox[0].subject
     assert "Dr. Smith" not in mail.outbox[0].body
@@ -139,10 +143,6 @@ def test_rejection_email_leaves_out_the_reason(django_capture_on_commit_callback
 
 
 def test_expert_answer_emails_the_asker_unless_they_opted_out(django_capture_on_commit_callbacks):
-    from django.utils import timezone
-
-    from accounts.models import ExpertCredential
-    from tests.factories import category
 
     asker, opted_out = UserFactory(), UserFactory()
     NotificationPreference.objects.create(user=opted_out, email_expert_answered=False)
@@ -176,8 +176,6 @@ def test_unimportant_notifications_send_no_email(member, django_capture_on_commi
 
 def test_the_header_count_follows_new_and_read_notifications(member_client, member):
     # The count is cached per member and dropped whenever one of their notifications is created or read.
-    import re
-
     def header_count() -> int:
         page = member_client.get(reverse("forum:home")).content.decode()
         return int(re.search(r'id="unread-count"[^>]*>(\d+)<', page).group(1))

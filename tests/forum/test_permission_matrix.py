@@ -7,14 +7,18 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from community.audit.models import AuditEntry
-from forum import publication, selectors, services
-from forum.models import Answer, Question, Revision, Status
+from community.notifications.models import Notification
+from forum import publication, selectors
+from forum.models import Answer, Flag, Question, Revision, Status, Vote
+from forum.moderation import review
+from forum.posting import services
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +47,6 @@ def index_for_search(*questions):
     """Fill the search vector the way services do, whatever the state, so only the visibility rule
     (never a missing index entry) can keep non-public questions out of search."""
     if settings.IS_POSTGRES:
-        from django.contrib.postgres.search import SearchVector
-
         Question.objects.filter(pk__in=[q.pk for q in questions]).update(
             search_vector=SearchVector("title", weight="A", config="english")
             + SearchVector("body", weight="B", config="english")
@@ -345,7 +347,7 @@ def test_moderation_decide_on_an_unknown_kind_is_404(moderator_client):
 @roles
 def test_audit_log(role):
     world = make_world(Status.PENDING)
-    services.reject(moderator=world.moderator, item=world.question, reason="Please leave out names.")
+    review.reject(moderator=world.moderator, item=world.question, reason="Please leave out names.")
     response = client_for(role, world).get(reverse("forum:audit_log"))
     check(response, expected_for_moderators(role))
     if role == "moderator":
@@ -484,7 +486,6 @@ def make_deleted_world() -> DeletedWorld:
 
 def _deleted_paths(w: DeletedWorld) -> dict:
     """name: (method, url, data, what a moderator gets)"""
-    from community.notifications.models import Notification
 
     q, a, a_on_q = w.question.pk, w.answer.pk, w.answer_on_it.pk
     edit_question = {"title": "An edited title about zebrafinch dreams", "body": "Edited body " * 3}
@@ -528,7 +529,6 @@ DELETED_PATHS = [
 @pytest.mark.parametrize("path", DELETED_PATHS)
 @pytest.mark.parametrize("role", ["author", "member"])
 def test_deleted_content_is_gone_for_everyone_but_moderators_on_every_path(role, path):
-    from forum.models import Flag, Vote
 
     world = make_deleted_world()
     method, url, data, _ = _deleted_paths(world)[path]

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from forum import voting
+from forum.voting import services as voting
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forum import publication
-from forum.models import Status
+from forum.models import Answer, Question, Status
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,6 @@ def _fresh(build):
     """Wrap a builder so each size starts from a clean slate of questions and answers."""
 
     def run(n):
-        from forum.models import Answer, Question
 
         Answer.objects.all().delete()
         Question.objects.all().delete()

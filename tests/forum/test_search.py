@@ -8,8 +8,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import selectors, services
+from forum import selectors
 from forum.models import Question, Status
+from forum.moderation import review
+from forum.posting import services
 from tests.factories import UserFactory, category, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +39,9 @@ def asked(title, body, *, approve_by=None, reject_by=None):
         accepted_terms=True,
     )
     if approve_by:
-        services.approve(moderator=approve_by, item=question)
+        review.approve(moderator=approve_by, item=question)
     if reject_by:
-        services.reject(moderator=reject_by, item=question, reason="Please rephrase.")
+        review.reject(moderator=reject_by, item=question, reason="Please rephrase.")
     question.refresh_from_db()
     return question
 
@@ -103,7 +105,7 @@ def test_a_question_whose_edit_awaits_review_stays_in_search_as_approved(client,
     assert question.status == Status.APPROVED
     assert titles_found(client, "yoga") == ["Can yoga help with back pain?"]  # the approved version
     assert titles_found(client, "hamstring") == []  # the proposed text is not public yet
-    services.approve(moderator=mod, item=edited.pending_edit)
+    review.approve(moderator=mod, item=edited.pending_edit)
     assert titles_found(client, "hamstring") == ["Can yoga help with hamstring pain?"]
 
 

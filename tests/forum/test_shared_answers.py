@@ -9,9 +9,11 @@ from django.core.cache import cache
 from django.test import Client
 
 from community import page_cache
-from forum import moderation, services
 from forum.models import Status
-from forum.voting import vote
+from forum.moderation import actions as moderation
+from forum.moderation import review
+from forum.posting import services
+from forum.voting.services import vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +71,7 @@ def test_a_new_answer_is_the_only_one_rendered(question):
     for viewer in viewers:
         viewer.get(question.get_absolute_url())
     newer = AnswerFactory(question=question, status=Status.PENDING)
-    services.approve(moderator=make_moderator(), item=newer)
+    review.approve(moderator=make_moderator(), item=newer)
     responses = [viewer.get(question.get_absolute_url()) for viewer in viewers]
     assert sum(answers_rendered(response) for response in responses) == 1
     assert all(f'id="answer-{newer.pk}"' in response.content.decode() for response in responses)

@@ -9,7 +9,9 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from accounts.models import User
+from community.live import events
 from forum.models import Answer, Question, Status, Vote
+from forum.voting import services as voting
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +163,6 @@ def test_a_vote_needs_a_direction(member_client):
 
 
 def test_vote_announces_the_new_score_on_the_question_stream(member_client, monkeypatch):
-    from community.live import events
 
     sent = []
     monkeypatch.setattr(
@@ -190,7 +191,6 @@ def test_hundred_members_voting_at_once_leave_an_exact_score():
     The server's max_connections (100 here, shared with other clients) caps how many transactions can be
     open at the same instant, so a semaphore lets up to MAX_OPEN in at once; the rest queue on it and
     start the moment a slot frees, all contending for the same answer row."""
-    from forum import voting
 
     voters = [UserFactory() for _ in range(100)]
     answer = AnswerFactory()

@@ -2,12 +2,13 @@
 filled, and events that leave only after the commit."""
 
 import pytest
+from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import reverse
 
 from community.live import backlog, events
-from forum import services
 from forum.models import Status
+from forum.moderation import review
 from tests.factories import AnswerFactory, QuestionFactory, make_moderator
 from tests.live.conftest import drain, open_socket, receive, receive_until, run, subscribe
 
@@ -96,7 +97,6 @@ async def test_an_event_lost_by_pub_sub_is_filled_in_from_the_backlog():
 
 
 async def test_after_the_layer_reconnects_every_stream_is_refetched():
-    from channels.layers import get_channel_layer
 
     socket = await open_socket()
     await subscribe(socket, "feed.home", "feed.tag.sleep")
@@ -135,7 +135,7 @@ async def test_the_question_page_renders_its_sequence_so_nothing_between_render_
     page = await run(client.get)(question.get_absolute_url())
     assert 'data-stream-seq="0"' in page.content.decode()
 
-    await run(services.approve)(moderator=moderator, item=pending)  # after the render, before the socket
+    await run(review.approve)(moderator=moderator, item=pending)  # after the render, before the socket
 
     socket = await open_socket()
     await subscribe(socket, f"question.{question.pk}", since={f"question.{question.pk}": 0})

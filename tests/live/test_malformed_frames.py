@@ -72,7 +72,7 @@ async def test_a_malformed_frame_is_refused_and_the_socket_keeps_serving(name, c
     answer = await run(AnswerFactory)()
     socket = await open_socket(await run(UserFactory)())
     frame = BAD_FRAMES.get(name) or {"text_data": json.dumps(BAD_VOTES[name](answer.pk))}
-    with caplog.at_level(logging.INFO, logger="forum.consumers"):
+    with caplog.at_level(logging.INFO, logger="forum.live.consumers"):
         await socket.send_to(**frame)
         assert await drain(socket) == []  # no reply, no close
     assert "Ignored" in caplog.text

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from community.notifications.models import Notification
-from forum import services
+from forum.posting import services
 from tests.factories import QuestionFactory, UserFactory, make_expert
 from tests.live.conftest import open_socket, receive_until, run, subscribe
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 from community import redis_health
 from community.cache import ResilientRedisCache
 from community.live import backlog, events
-from forum import services
+from community.live.channel_layer import ResilientRedisPubSubChannelLayer
 from forum.models import Answer, Status
+from forum.moderation import review
 from tests.factories import AnswerFactory, QuestionFactory, make_moderator
 from tests.live.conftest import drain, open_socket, receive_until, run, subscribe
 from tests.live.servers import REDIS_SERVER, PrivateRedis, free_port
@@ -95,7 +96,7 @@ async def test_streams_that_lost_events_are_told_to_refetch_when_redis_is_back(s
     settings.REDIS_URL = DEAD_REDIS
     settings.CACHES = DEAD_CACHE  # Redis is down for everyone: the page cache cannot answer either
     backlog.reset_backlog()
-    await run(services.approve)(moderator=moderator, item=pending)  # Redis is down: the approval stands
+    await run(review.approve)(moderator=moderator, item=pending)  # Redis is down: the approval stands
     assert await run(Answer.objects.filter(pk=pending.pk, status=Status.APPROVED).exists)()
     assert await drain(socket) == []
     assert len(_warnings(caplog)) == 1
@@ -112,7 +113,6 @@ async def test_streams_that_lost_events_are_told_to_refetch_when_redis_is_back(s
 @pytest.mark.slow
 @pytest.mark.skipif(REDIS_SERVER is None, reason="needs the redis-server binary")
 async def test_the_channel_layer_reconnects_and_asks_its_consumers_to_resync(caplog):
-    from community.live.channel_layer import ResilientRedisPubSubChannelLayer
 
     redis = PrivateRedis().start()
     layer = ResilientRedisPubSubChannelLayer(hosts=[{"address": redis.url, "socket_connect_timeout": 0.5}])

@@ -9,6 +9,7 @@ import time
 import urllib.request
 
 import pytest
+import websockets
 from django.conf import settings
 
 from forum.models import Answer, Status
@@ -55,7 +56,6 @@ class PageInBrowser:
         self.seq = int(found.group(1)) if found and found.group(1) else None
 
     async def follow(self) -> None:
-        import websockets
 
         while True:
             with contextlib.suppress(OSError, websockets.ConnectionClosed):

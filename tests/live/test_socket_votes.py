@@ -1,7 +1,7 @@
 """Voting on the live socket, as the page's buttons do when it is open: the same rules as the form (one vote
 per member, again to remove, the other way to switch, never on one's own or unpublished posts, sanctions and
 rate limits apply), an answer once the vote is committed, the new score live for everyone on the page, and
-exact scores when many members vote at once (their votes are written in batches: forum.vote_queue)."""
+exact scores when many members vote at once (their votes are written in batches: forum.voting.queue)."""
 
 import asyncio
 import html
@@ -13,9 +13,12 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import User
-from forum import sanctions, voting
+from accounts.badges import SCORE_FOR_BADGE
+from accounts.models import BadgeAward, User
+from community.notifications.models import Notification
 from forum.models import Answer, Sanction, Status, Vote
+from forum.moderation import sanctions
+from forum.voting import services as voting
 from tests.factories import AnswerFactory, UserFactory, make_moderator
 from tests.live.conftest import drain, open_socket, receive, receive_until, run, subscribe
 
@@ -126,7 +129,7 @@ async def test_malformed_votes_are_ignored_with_a_log_line_and_the_socket_keeps_
         {"vote": {"kind": "answer", "id": -4, "value": "up"}},
         {"vote": {"kind": "answer"}},
     ]
-    with caplog.at_level(logging.INFO, logger="forum.consumers"):
+    with caplog.at_level(logging.INFO, logger="forum.live.consumers"):
         for message in bad:
             await socket.send_to(text_data=json.dumps(message))
         assert await drain(socket) == []
@@ -158,7 +161,7 @@ async def test_many_members_voting_at_once_leave_exact_scores_written_in_batches
         batches.append(len(ballots))
         return original(ballots, **kwargs)
 
-    monkeypatch.setattr("forum.vote_queue.vote_many", counting)
+    monkeypatch.setattr("forum.voting.queue.vote_many", counting)
     second = await run(AnswerFactory)(question=answer.question)
     members = [await run(UserFactory)() for _ in range(12)]
     sockets = [await open_socket(m) for m in members]
@@ -207,9 +210,6 @@ def test_one_batch_applies_each_members_ballots_in_order_and_refuses_only_the_ba
 
 
 def test_socket_votes_earn_the_author_their_badge_with_a_notification(answer):
-    from accounts.badges import SCORE_FOR_BADGE
-    from accounts.models import BadgeAward
-    from community.notifications.models import Notification
 
     voters = [UserFactory() for _ in range(SCORE_FOR_BADGE)]
     results = voting.vote_many(

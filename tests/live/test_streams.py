@@ -4,11 +4,16 @@
 import logging
 
 import pytest
+from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
-from forum import moderation, services
+from community.asgi import application
+from forum.live import announce as live
 from forum.models import Answer, Question, Status
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
+from forum.moderation import actions as moderation
+from forum.moderation import review
+from forum.posting import services
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 from tests.live.conftest import drain, open_socket, receive, receive_until, run, subscribe
 
 # transaction=True: the consumer and the services run in other threads; serialized_rollback keeps the
@@ -73,16 +78,13 @@ async def test_a_denied_stream_receives_nothing_afterwards(people):
     socket = await open_socket(people["member"])
     assert await subscribe(socket, "moderation") == [{"denied": "moderation"}]
     pending_answer = await run(AnswerFactory)(status=Status.PENDING, question=await run(QuestionFactory)())
-    await run(lambda: __import__("forum.live", fromlist=["x"]).announce_pending(pending_answer))()
+    await run(lambda: __import__("forum.live.announce", fromlist=["x"]).announce_pending(pending_answer))()
     assert await drain(socket) == []
     assert streams  # the fixture made the other streams too
     await socket.disconnect()
 
 
 async def test_cross_origin_handshake_is_refused():
-    from channels.testing import WebsocketCommunicator
-
-    from community.asgi import application
 
     for origin in (b"http://evil.example", b"https://testserver.evil.example"):
         socket = WebsocketCommunicator(
@@ -95,9 +97,6 @@ async def test_cross_origin_handshake_is_refused():
 
 
 async def test_handshake_without_origin_is_refused():
-    from channels.testing import WebsocketCommunicator
-
-    from community.asgi import application
 
     socket = WebsocketCommunicator(application, "/ws/live/", headers=[(b"host", b"testserver")])
     connected, _ = await socket.connect()
@@ -135,7 +134,6 @@ async def test_pending_answer_reaches_moderators_but_no_public_stream(people):
 async def test_pending_question_reaches_no_feed(people):
     anonymous = await open_socket()
     await subscribe(anonymous, "feed.home", "feed.category.mental-health")
-    from tests.factories import category
 
     await run(services.ask)(
         author=people["member"],
@@ -155,7 +153,7 @@ async def test_rejected_answer_is_told_to_its_author_only(people):
     author_of_answer = await open_socket(people["member"])
     await subscribe(author_of_answer, f"user.{people['member'].pk}")
 
-    await run(services.reject)(moderator=people["moderator"], item=pending, reason="Please add a source.")
+    await run(review.reject)(moderator=people["moderator"], item=pending, reason="Please add a source.")
 
     told = await receive_until(author_of_answer, "notification")
     assert "Please add a source." in told["data"]["text"]
@@ -180,7 +178,6 @@ async def test_hidden_answer_disappears_without_its_text_being_sent(people):
 
 
 async def test_announcing_a_non_public_item_is_refused(people, caplog):
-    from forum import live
 
     question = await run(QuestionFactory)()
     public = await _public_sockets(question)
@@ -203,7 +200,7 @@ async def test_approved_answer_arrives_rendered_once_for_everyone(people):
     for socket in sockets:
         await subscribe(socket, f"question.{question.pk}")
 
-    await run(services.approve)(moderator=people["moderator"], item=pending)
+    await run(review.approve)(moderator=people["moderator"], item=pending)
 
     received = [await receive_until(socket, "answer.new") for socket in sockets]
     assert all(r == received[0] for r in received)  # one fragment, byte for byte, for every viewer
@@ -225,7 +222,7 @@ async def test_approved_question_is_announced_on_its_feeds(people):
         anonymous, "feed.home", "feed.category.mental-health", "feed.tag.sleep", "feed.category.nutrition"
     )
 
-    await run(services.approve)(moderator=people["moderator"], item=question)
+    await run(review.approve)(moderator=people["moderator"], item=question)
 
     messages = await drain(anonymous)
     assert sorted(m["stream"] for m in messages) == [
@@ -254,7 +251,6 @@ async def test_question_removed_drops_the_stream_for_members_but_not_the_author_
 
     # Later events on the question reach only those who may still see it.
     answer = await run(AnswerFactory)(question=question)
-    from forum import live
 
     await run(live.announce_updated)(answer)
     for role, socket in sockets.items():
@@ -276,7 +272,6 @@ async def test_question_deleted_drops_the_stream_for_its_author_too_but_not_for_
     assert await receive(sockets["author"]) == {"unsubscribed": f"question.{question.pk}"}
 
     answer = await run(AnswerFactory)(question=question)
-    from forum import live
 
     await run(live.announce_updated)(answer)
     for role, socket in sockets.items():
@@ -291,7 +286,7 @@ async def test_moderators_see_who_decided_an_item(people):
     watching = await open_socket(other)
     await subscribe(watching, "moderation")
 
-    await run(services.approve)(moderator=people["moderator"], item=pending)
+    await run(review.approve)(moderator=people["moderator"], item=pending)
 
     decided = await receive_until(watching, "queue.decided")
     assert decided["data"]["by"] == "Morgan"
@@ -327,7 +322,7 @@ async def test_moderators_see_who_decided_an_item(people):
     ],
 )
 async def test_malformed_messages_are_ignored_and_the_socket_keeps_serving(bad, caplog):
-    caplog.set_level(logging.INFO, logger="forum.consumers")
+    caplog.set_level(logging.INFO, logger="forum.live.consumers")
     socket = await open_socket()
     await socket.send_to(**bad)
     assert await socket.receive_nothing(timeout=0.2)

@@ -9,6 +9,7 @@ import urllib.parse
 import urllib.request
 
 import pytest
+import websockets
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -72,7 +73,6 @@ async def wait_for_event(socket, event: str, timeout: float = 10) -> dict:
 
 
 async def test_an_answer_approved_on_process_b_appears_live_on_process_a():
-    import websockets
 
     moderator = await run(make_moderator)(display_name="Morgan")
     member = await run(UserFactory)()

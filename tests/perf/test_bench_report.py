@@ -4,6 +4,7 @@ rows carry the measured numbers and the targets are judged from them, without se
 import copy
 
 from bench.report import build_report, evaluate_targets
+from bench.run import parse_args
 
 BIG = "question (200 answers)"
 
@@ -156,7 +157,6 @@ def test_targets_are_judged_from_the_measurements():
 
 
 def test_quick_mode_shortens_the_run_and_keeps_the_other_options():
-    from bench.run import parse_args
 
     args = parse_args(["--quick", "--servers", "3", "--ws-clients", "1,10"])
     assert (args.samples, args.load_seconds, args.vote_seconds, args.ws_clients) == (30, 2, 3, [1, 100])

@@ -1,4 +1,4 @@
-"""A member's question page reads the public answers from the cache (forum.views._public_answers) and only
+"""A member's question page reads the public answers from the cache (forum.reading.views._public_answers) and only
 what is the member's own from the database: their votes and their answers not yet public. These tests
 check, with the cache on, that nothing of one member shows on another's page, that a member's pending
 answer shows to them alone, and that changes to the answers reach the next page."""
@@ -8,9 +8,9 @@ import re
 import pytest
 from django.test import Client
 
-from forum import services
 from forum.models import Status
-from forum.voting import vote
+from forum.moderation import review
+from forum.voting.services import vote
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_an_approved_answer_reaches_the_next_member_page(question):
     member = UserFactory()
     page(member, question)
     pending = AnswerFactory(question=question, status=Status.PENDING)
-    services.approve(moderator=make_moderator(), item=pending)
+    review.approve(moderator=make_moderator(), item=pending)
     assert f'id="answer-{pending.pk}"' in page(member, question)
 
 
@@ -110,7 +110,7 @@ def test_the_shared_list_follows_votes_and_new_answers(question):
     vote(voter=voter, item=answer, value=1)
     assert f'data-score-for="answer-{answer.pk}" aria-label="Score">1<' in page(reader, question)
     newer = AnswerFactory(question=question, status=Status.PENDING)
-    services.approve(moderator=make_moderator(), item=newer)
+    review.approve(moderator=make_moderator(), item=newer)
     assert f'id="answer-{newer.pk}"' in page(reader, question)
 
 

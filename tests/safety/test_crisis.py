@@ -1,13 +1,14 @@
 """Crisis resources at writing time: phrase matching (true and false positives), the panel, the urgent queue."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from community import crisis_lines
 from community.live import events
-from forum import crisis
 from forum.models import Answer, CrisisPhrase, Question, Revision, Status
-from tests.factories import QuestionFactory, category, make_expert
+from forum.safety import crisis
+from tests.factories import QuestionFactory, category, make_expert, make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +51,12 @@ def test_the_phrase_list_is_data_editable_by_moderators():
     CrisisPhrase.objects.create(phrase="Feel   Hopeless")
     assert crisis.find("I feel hopeless about everything") == ["feel hopeless"]
     CrisisPhrase.objects.filter(phrase="feel hopeless").update(is_active=False)
-    from django.core.cache import cache
 
     cache.delete("forum:crisis-phrases")
     assert not crisis.find("I feel hopeless about everything")
 
 
 def test_moderators_group_can_edit_phrases_in_the_admin():
-    from tests.factories import make_moderator
 
     moderator = make_moderator()
     assert moderator.has_perm("forum.change_crisisphrase")

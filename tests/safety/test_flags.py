@@ -12,6 +12,7 @@ from django.utils import timezone
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
 from forum.models import Flag, Question, Sanction, Status
+from forum.publication import refresh_answer_count
 from tests.factories import (
     AnswerFactory,
     QuestionFactory,
@@ -94,7 +95,6 @@ def test_three_distinct_flags_hide_an_answer_everywhere_until_a_moderator_restor
     assert settings.FORUM_FLAGS_TO_HIDE == 3
     question = QuestionFactory(title="Does magnesium help with cramps at night?")
     answer = AnswerFactory(question=question, body="Buy my miracle pills at example dot com.")
-    from forum.publication import refresh_answer_count
 
     refresh_answer_count(question.pk)
     flaggers = [established_member() for _ in range(3)]

@@ -1,11 +1,13 @@
 """Moderator tools at the HTTP level: revisions and diffs, hide, lock, duplicates, soft delete, notices."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
 from forum.models import Answer, Question, Revision, Status
+from forum.posting import services
 from tests.factories import AnswerFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +111,6 @@ def test_locked_question_replaces_the_answer_form_and_refuses_answers(moderator_
 
 
 def test_service_refuses_answers_to_a_locked_question(member):
-    from django.core.exceptions import PermissionDenied
-
-    from forum import services
 
     question = QuestionFactory(is_locked=True)
     with pytest.raises(PermissionDenied):

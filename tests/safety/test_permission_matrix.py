@@ -4,6 +4,8 @@ Each row says what the role gets (status code) and whether the action took effec
 every path, whatever the page showed.
 """
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -130,7 +132,6 @@ def test_trust_and_safety_pages(page, role, world):
 
 
 def test_export_contains_only_the_requesters_data(world):
-    import json
 
     for role in ("member", "author", "moderator"):
         data = json.loads(client_for(role, world).get(reverse("accounts:export")).content)

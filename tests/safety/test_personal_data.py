@@ -4,11 +4,15 @@ import io
 from html.parser import HTMLParser
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
-from forum import pii
+from community.audit.models import AuditEntry
 from forum.models import Answer, Question, Status
-from tests.factories import AnswerFactory, QuestionFactory, category
+from forum.moderation import appeals, flags
+from forum.safety import pii
+from tests.factories import AnswerFactory, QuestionFactory, category, make_expert
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +121,6 @@ def test_answers_are_checked_too(member_client):
 
 
 def test_personal_data_kept_sends_even_an_expert_answer_to_review(client):
-    from tests.factories import make_expert
 
     expert = make_expert()
     client.force_login(expert)
@@ -130,7 +133,6 @@ def test_personal_data_kept_sends_even_an_expert_answer_to_review(client):
 
 
 def _jpeg_with_gps() -> bytes:
-    from PIL import Image
 
     image = Image.new("RGB", (300, 300), (200, 80, 80))
     exif = Image.Exif()
@@ -146,8 +148,6 @@ def _jpeg_with_gps() -> bytes:
 
 
 def test_uploaded_avatar_loses_gps_exif(member_client, member, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
 
     settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("holiday.jpg", _jpeg_with_gps(), content_type="image/jpeg")
@@ -166,7 +166,6 @@ def test_uploaded_avatar_loses_gps_exif(member_client, member, settings, tmp_pat
 
 
 def test_avatar_is_validated_by_content_not_by_name(member_client, member, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
     fake = SimpleUploadedFile("photo.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
@@ -225,8 +224,6 @@ def test_no_posting_form_carries_another_input_named_like_its_warning_buttons(me
 
 def test_no_form_on_pages_with_named_submit_buttons_shadows_them(member_client, member, moderator_client):
     """The same pattern elsewhere: the moderation queue, flagged content, an appeal and a question page."""
-    from community.audit.models import AuditEntry
-    from forum import appeals, flags
 
     question = QuestionFactory()
     AnswerFactory(question=question)

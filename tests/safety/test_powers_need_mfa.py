@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import ExpertApplication, ExpertCredential, ExpertDocument
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
-from forum.consumers import STREAM_RE, LiveConsumer
+from forum.live.consumers import STREAM_RE, LiveConsumer
 from forum.models import Answer, Appeal, AppealMessage, Flag, Question, Sanction, Status
 from tests.factories import (
     AnswerFactory,
@@ -409,7 +409,7 @@ def test_with_totp_the_same_people_keep_their_powers(role):
 
 # --- The socket ------------------------------------------------------------------------------------------------
 
-# Every kind of stream the consumer accepts, and every action it takes (forum.consumers).
+# Every kind of stream the consumer accepts, and every action it takes (forum.live.consumers).
 STREAM_KINDS = {"feed.home", "feed.category", "feed.tag", "question", "moderation", "user"}
 SOCKET_ACTIONS = {"subscribe", "vote"}
 

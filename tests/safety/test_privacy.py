@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
@@ -140,7 +141,6 @@ def test_export_needs_login(client):
 def test_deleting_an_account_erases_personal_data_and_keeps_the_discussion(
     member, client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    from django.core.files.base import ContentFile
 
     settings.MEDIA_ROOT = tmp_path
     member.display_name, member.location, member.bio = "Wendy Withdrawn", "Springfield", "Nurse, 3 kids."

@@ -5,13 +5,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from allauth.account import app_settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import live, ratelimit
 from forum.models import Answer, Flag, Question, Status, Vote
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category
+from forum.safety import ratelimit
+from forum.voting import services as voting
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_expert
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +129,6 @@ def test_new_members_post_with_many_links_goes_to_the_queue_with_the_reason(
 
 
 def test_repeated_text_from_a_new_member_goes_to_the_queue(client):
-    from tests.factories import make_expert
 
     expert = make_expert()  # experts' answers normally skip review
     client.force_login(expert)
@@ -140,7 +141,6 @@ def test_repeated_text_from_a_new_member_goes_to_the_queue(client):
 
 
 def test_copying_an_earlier_post_is_flagged_for_new_members(client):
-    from tests.factories import make_expert
 
     expert = make_expert()
     client.force_login(expert)
@@ -154,7 +154,6 @@ def test_copying_an_earlier_post_is_flagged_for_new_members(client):
 
 
 def test_established_members_are_not_spam_checked(client, settings):
-    from tests.factories import make_expert
 
     expert = make_expert(date_joined=timezone.now() - timedelta(days=settings.FORUM_NEW_MEMBER_DAYS + 5))
     client.force_login(expert)
@@ -205,7 +204,6 @@ def test_allauth_signup_is_rate_limited(client, settings):
 
 
 def test_allauth_default_limits_are_on():
-    from allauth.account import app_settings
 
     limits = app_settings.RATE_LIMITS
     assert limits["login_failed"]
@@ -225,7 +223,7 @@ def test_a_second_form_vote_arriving_while_the_first_is_written_meets_the_limit(
     codes, sent = [], []
 
     def while_writing(name):
-        real = getattr(live, name)
+        real = getattr(voting, name)
 
         def hooked(*args, **kwargs):
             if not sent:
@@ -234,9 +232,8 @@ def test_a_second_form_vote_arriving_while_the_first_is_written_meets_the_limit(
                 codes.append(response.status_code)
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(live, name, hooked)
+        monkeypatch.setattr(voting, name, hooked)
 
-    while_writing("announce_score")
     while_writing("announce_scores")
     assert (
         member_client.post(reverse("forum:vote", args=["answer", first.pk]), {"value": "up"}).status_code

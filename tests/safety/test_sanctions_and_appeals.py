@@ -14,7 +14,7 @@ from community.live import events
 from community.notifications.models import Notification
 from forum import publication
 from forum.models import Answer, Appeal, Flag, Question, Sanction, Status, Vote
-from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,6 @@ def test_suspension_needs_a_reason_and_a_period(moderator_client, member):
 
 
 def test_moderators_cannot_sanction_each_other(moderator_client):
-    from tests.factories import make_moderator
 
     other = make_moderator()
     sanction(moderator_client, other, "ban")

@@ -1,13 +1,17 @@
 """Security: MFA before powers, security headers and CSP, secure production settings, the XSS corpus."""
 
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from taggit.models import Tag
 
+from community.redirects import is_safe_redirect
 from forum.models import Question
 from tests.factories import (
     AnswerFactory,
@@ -140,8 +144,6 @@ def test_templates_have_no_inline_scripts_styles_or_event_handlers():
 
 
 def test_production_settings_are_secure():
-    import subprocess
-    import sys
 
     code = (
         "import django, os; django.setup(); from django.conf import settings as s; "
@@ -203,7 +205,6 @@ def test_xss_payloads_render_harmless_on_every_page(client, moderator_client):
     member_client = Client()
     member_client.force_login(member)
     urls = [*pages, "/", reverse("forum:search") + "?q=script", *[c.get_absolute_url() for c in []]]
-    from taggit.models import Tag
 
     urls += [reverse("forum:tag", args=[t.slug]) for t in Tag.objects.all() if t.slug]
     for url in urls:
@@ -316,7 +317,6 @@ def test_a_next_taken_from_the_request_never_leaves_the_site(endpoint, wanted):
     ],
 )
 def test_safe_redirect_keeps_the_host_and_the_scheme(rf, url, secure, safe):
-    from community.redirects import is_safe_redirect
 
     request = rf.get("/", secure=secure)
     assert is_safe_redirect(request, url) is safe

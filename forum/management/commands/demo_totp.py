@@ -3,7 +3,7 @@
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.management.base import BaseCommand
 
-from .seed_demo import DEMO_TOTP_SECRET
+from forum.management.commands.seed_demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

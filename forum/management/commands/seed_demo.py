@@ -3,17 +3,25 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ExpertCredential, User
+from accounts.badges import award_badges_for
+from accounts.models import ExpertApplication, ExpertCredential, User
+from accounts.verification import apply_as_expert
 from community.site import absolute_url
-from forum import services
+from forum.curation import services as curation
 from forum.models import Answer, Category, Question, Vote
+from forum.moderation import review
+from forum.posting import services
+from forum.voting import services as voting
 
 # A public secret for the demo accounts only (seed_demo is for the embedded site, never production).
 DEMO_TOTP_SECRET = "NBSWC3DUNAWWG33NNV2W42LUPEWWIZLN"  # noqa: S105
@@ -143,8 +151,6 @@ class Command(BaseCommand):
         )
 
     def _demo_two_factor(self, user):
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import TOTP
 
         if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, DEMO_TOTP_SECRET)
@@ -189,13 +195,13 @@ class Command(BaseCommand):
                 author=people[asker], title=title, body=body, category=categories[slug], tags=tags,
                 is_anonymous=anonymous, accepted_terms=True,
             )  # fmt: skip
-            services.approve(moderator=moderator, item=question)
+            review.approve(moderator=moderator, item=question)
             for author, text in answers:
                 answer = services.answer(
                     author=people[author], question=question, body=text, accepted_terms=True
                 )
                 if answer.is_pending:
-                    services.approve(moderator=moderator, item=answer)
+                    review.approve(moderator=moderator, item=answer)
         for slug, asker, title, body, tags in PENDING:
             services.ask(
                 author=people[asker],
@@ -225,8 +231,6 @@ class Command(BaseCommand):
 
     def _engagement(self, people, moderator):
         """Votes, accepted answers, featured expert answers and the badges they earn, through the services."""
-        from accounts.badges import award_badges_for
-        from forum import curation, voting
 
         def find(title, author_email):
             question = Question.objects.filter(title=title).first()
@@ -254,10 +258,6 @@ class Command(BaseCommand):
 
     def _pending_expert_application(self, applicant):
         """One application waiting in the moderators' expert queue, with a (fake) proof document."""
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from accounts.models import ExpertApplication
-        from accounts.verification import apply_as_expert
 
         if ExpertApplication.objects.filter(applicant=applicant).exists():
             return

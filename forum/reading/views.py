@@ -1,0 +1,172 @@
+"""Thin adapters from HTTP to services and selectors."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
+
+from community import page_cache
+from community.live import events
+from community.notifications import services as notifications
+from forum import selectors
+from forum.curation import selectors as curation_selectors
+from forum.models import Category, Status, is_moderator
+from forum.moderation.forms import RejectForm
+from forum.posting.forms import AnswerForm
+from forum.reading.forms import SearchForm
+
+
+def _public_list(name: str, stream: str, questions, cursor: str | None):
+    """A list page's rows and its live stream position, read together and kept in the cache: the same for
+    every viewer, so members' pages (rendered for each of them) share them too (community.page_cache.remember)."""
+
+    def read():
+        live = events.page_stream(stream)  # read before the list: see community.live.events.current_seqs
+        return live, selectors.paginate_questions(questions(), cursor)
+
+    return page_cache.remember(f"{name}?before={cursor}", [page_cache.LISTS], read)
+
+
+def _kept_rendered(name: str, scopes: list[str], template: str, context) -> str:
+    """A part of a page that is the same for every viewer, rendered from `template` with `context()` and
+    kept in the cache under the versions of `scopes` (community.page_cache.remember)."""
+    html = page_cache.remember(name, scopes, lambda: render_to_string(template, context()))
+    return mark_safe(html)  # our own template's output, escaped when it was rendered
+
+
+@page_cache.list_page
+def home(request):
+    live, page = _public_list(
+        "home", events.HOME_STREAM, selectors.question_list_base, request.GET.get("before")
+    )
+    featured = ""
+    if page.is_first:  # the same HTML for everyone (unpickling and rendering it cost ~1 ms)
+        featured = _kept_rendered(
+            "featured-html",
+            [page_cache.LISTS],
+            "forum/_featured_answers.html",
+            lambda: {"featured_answers": curation_selectors.home_featured_answers()},
+        )
+    return render(
+        request,
+        "forum/home.html",
+        {
+            "page": page,
+            "own_pending": selectors.own_pending_questions(request.user) if page.is_first else [],
+            "featured_html": featured,
+            "categories": Category.objects.all(),
+            **live,
+        },
+    )
+
+
+@page_cache.list_page
+def category_detail(request, slug):
+    category = next((c for c in Category.cached_list() if c.slug == slug), None)
+    if category is None:
+        raise Http404("No such category.")
+    live, page = _public_list(
+        f"category:{slug}",
+        events.category_stream(slug),
+        lambda: selectors.question_list_base().filter(category=category),
+        request.GET.get("before"),
+    )
+    return render(
+        request,
+        "forum/category.html",
+        {
+            "category": category,
+            "page": page,
+            "categories": Category.objects.all(),
+            **live,
+        },
+    )
+
+
+@page_cache.list_page
+def tag_detail(request, slug):
+    tag = page_cache.remember(f"tag:{slug}", [], lambda: get_object_or_404(Tag, slug=slug))
+    live, page = _public_list(
+        f"tag:{slug}",
+        events.tag_stream(slug),
+        lambda: selectors.question_list_base().filter(tags=tag),
+        request.GET.get("before"),
+    )
+    return render(request, "forum/tag.html", {"tag": tag, "page": page, **live})
+
+
+def _public_question(request, pk: int):
+    """The question for the page when it is public and the viewer is not a moderator: the same for every
+    such viewer, so it comes from the cache until its page changes. None otherwise."""
+    if is_moderator(request.user):
+        return None
+    scope = page_cache.question_scope(pk)
+    return page_cache.remember(f"question:{pk}", [scope], lambda: selectors.public_question(pk))
+
+
+def _cached_public_answers(question):
+    """A public question's public answers, from the cache (the same for every viewer until the question's
+    page changes)."""
+    scope = page_cache.question_scope(question.pk)
+    return page_cache.remember(f"answers:{question.pk}", [scope], lambda: selectors.public_answers(question))
+
+
+def _public_answers(question, user):
+    """A public question's answers: the public ones from the cache, with what is the viewer's own read fresh
+    (forum.selectors.answers_for_viewer)."""
+    return selectors.answers_for_viewer(question, user, _cached_public_answers(question))
+
+
+@page_cache.question_page
+def question_detail(request, pk, slug=None):
+    live = events.page_stream(events.question_stream(pk))
+    question = _public_question(request, pk)
+    public = question is not None
+    if not public:  # moderators, and questions only their author may see (404 for anyone else)
+        question = selectors.question_for_page(pk, request.user)
+    if slug != question.slug:
+        return redirect(question, permanent=True)
+    if public:  # the public answers from the cache, with the viewer's own votes and pending answers
+        answers = _public_answers(question, request.user)
+    else:
+        answers = selectors.answers_for_page(question, request.user)
+    featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
+    pending_edits = None
+    if request.user.is_authenticated:  # the author's own edits awaiting review
+        own_answer_ids = [a.pk for a in answers if a.author_id == request.user.pk]
+        if question.author_id == request.user.pk or own_answer_ids:
+            pending_edits = selectors.own_pending_edits(request.user, question, own_answer_ids)
+    can_answer = question.status == Status.APPROVED
+    notifications.mark_read_on_opening(user=request.user, question=question)
+    related_html = ""
+    if question.is_public:  # the same for every viewer: kept rendered until the question's page changes
+        related_html = _kept_rendered(
+            f"related-html:{pk}",
+            [page_cache.question_scope(question.pk)],
+            "forum/_related.html",
+            lambda: {"related": selectors.related_questions(question)},
+        )
+    return render(
+        request,
+        "forum/question.html",
+        {
+            "question": question,
+            "answers": answers,
+            "featured_answer": featured_answer,
+            "related_html": related_html,
+            "answer_form": AnswerForm() if can_answer else None,
+            "reject_form": RejectForm(),
+            "pending_edits": pending_edits,
+            **live,
+        },
+    )
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = selectors.search_questions(query) if query else []
+    return render(request, "forum/search.html", {"form": form, "query": query, "results": results})
