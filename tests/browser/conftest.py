@@ -14,11 +14,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connections
-from django.test import Client
-from playwright.sync_api import expect
-from twisted.internet import reactor
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -97,6 +92,7 @@ class AsgiServerThread(threading.Thread):
             self.ready.set()
 
     def _wait_for_port(self):
+        from twisted.internet import reactor
 
         if self.server.listening_addresses:
             self.port = self.server.listening_addresses[0][1]
@@ -105,6 +101,7 @@ class AsgiServerThread(threading.Thread):
             reactor.callLater(0.02, self._wait_for_port)
 
     def stop(self):
+        from twisted.internet import reactor
 
         reactor.callFromThread(reactor.stop)
         self.join(timeout=5)
@@ -113,6 +110,8 @@ class AsgiServerThread(threading.Thread):
 @pytest.fixture(scope="session")
 def site_url(django_db_setup, django_db_blocker):
     """Base URL of the ASGI site under test, started once per session."""
+    from django.conf import settings
+    from django.db import connections
 
     if not chromium_available():
         pytest.skip(f"browser tests skipped: {HOW_TO_ENABLE}")
@@ -185,6 +184,7 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture
 def chromium(site_url):
+    from playwright.sync_api import expect
 
     expect.set_options(timeout=TIMEOUT_MS)
     return _browser_session.get()
@@ -241,6 +241,8 @@ def page(new_context):
 @pytest.fixture
 def login(new_context, site_url):
     """Return a page in a fresh context, logged in as `user` (session cookie set, no form filled)."""
+    from django.conf import settings
+    from django.test import Client
 
     def log_in(user, **context_options):
         client = Client()
