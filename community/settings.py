@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from community.object_storage.config import storages_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -248,14 +250,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
-}
+# Local folders by default; an S3-compatible object store when AWS_STORAGE_BUCKET_NAME is set (README
+# "Production"). "private" holds proof documents: no URL either way, only the permission-checked view.
+STORAGES, MEDIA_ORIGINS = storages_from_environment(os.environ, debug=DEBUG)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -290,7 +287,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],  # avatars from the object store
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
