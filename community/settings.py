@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "community.timing.ServerTimingMiddleware",  # first: Server-Timing covers everything below
+    "community.metrics.http.RequestMetricsMiddleware",  # latency by route name, for /metrics
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -301,8 +302,14 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=()"
 )
-# The health check is called over plain HTTP by load balancers inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The health check and the metrics are called over plain HTTP by load balancers and Prometheus inside
+# the network (metrics still need a token or loopback: community.metrics.endpoint).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+
+# --- Metrics (/metrics, Prometheus). PROMETHEUS_MULTIPROC_DIR (read by prometheus-client itself) adds up
+# several server processes. Loopback is off behind a proxy: a proxy on this host makes everyone local.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOW_LOOPBACK = env_bool("METRICS_ALLOW_LOOPBACK", not env_bool("BEHIND_PROXY", False))
 
 # --- Community policy (feature switches, documented in the README).
 TERMS_VERSION = os.environ.get("TERMS_VERSION", "2026-11")

@@ -40,6 +40,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
 
 from community import redis_health
+from community.metrics import live as live_metrics
 
 from . import events, voting
 from .backlog import get_backlog
@@ -319,6 +320,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _relay(self, stream: str, seq: int, event: str, text: str) -> None:
         await self.send(text_data=text)
+        live_metrics.event_delivered(event)
         self.streams[stream] = seq
         if event == "question.removed" and stream.startswith("question.") and await self._loses(stream):
             await self._drop(stream)
