@@ -5,6 +5,8 @@ import time
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from prometheus_client import Counter, Histogram
 
+from .labels import series
+
 # Up to 10 s: anything slower is an incident whatever the bucket.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -37,11 +39,11 @@ def route_name(request) -> str:
 def record(request, response, seconds: float) -> None:
     route = route_name(request)
     method = request.method if request.method in METHODS else "other"
-    REQUEST_SECONDS.labels(route, method).observe(seconds)
-    RESPONSES.labels(route, method, f"{response.status_code // 100}xx").inc()
+    series(REQUEST_SECONDS, route, method).observe(seconds)
+    series(RESPONSES, route, method, f"{response.status_code // 100}xx").inc()
     outcome = getattr(response, "page_cache", None)  # set by forum.page_cache
     if outcome:
-        PAGE_CACHE.labels(outcome).inc()
+        series(PAGE_CACHE, outcome).inc()
 
 
 class RequestMetricsMiddleware:

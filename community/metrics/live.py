@@ -4,6 +4,8 @@ on means sockets are not getting their updates."""
 
 from prometheus_client import Counter
 
+from .labels import series
+
 PUBLISHED = Counter(
     "hc_live_events_published_total", "Live events handed to the channel layer, by event type.", ["event"]
 )
@@ -13,8 +15,8 @@ DELIVERED = Counter(
 
 
 def event_published(event_type: str) -> None:
-    PUBLISHED.labels(event_type).inc()
+    series(PUBLISHED, event_type).inc()
 
 
 def event_delivered(event_type: str) -> None:
-    DELIVERED.labels(event_type).inc()
+    series(DELIVERED, event_type).inc()

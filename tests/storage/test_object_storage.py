@@ -196,3 +196,19 @@ def test_replacing_the_photo_removes_the_old_one_from_local_disk_too(
     member.refresh_from_db()
     on_disk = {path.name for path in (tmp_path / "media" / "avatars").iterdir()}
     assert on_disk == {member.avatar.name.rsplit("/", 1)[-1], member.avatar_small.name.rsplit("/", 1)[-1]}
+
+
+def test_deleting_the_account_erases_the_photo_and_proof_documents_from_the_store(
+    s3_media, member_client, member, django_capture_on_commit_callbacks
+):
+    upload_avatar(member_client)
+    apply(member_client, [pdf()])
+    assert bucket_keys(s3_media, "AWS_STORAGE_BUCKET_NAME")
+    assert bucket_keys(s3_media, "AWS_PRIVATE_STORAGE_BUCKET_NAME")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member_client.post(
+            reverse("accounts:delete_account"), {"password": "correct horse battery", "confirm": "on"}
+        )
+    assert response.status_code == 302
+    assert bucket_keys(s3_media, "AWS_STORAGE_BUCKET_NAME") == []
+    assert bucket_keys(s3_media, "AWS_PRIVATE_STORAGE_BUCKET_NAME") == []
