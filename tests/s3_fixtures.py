@@ -9,14 +9,14 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import boto3
 import pytest
 
 from community.object_storage.config import storages_from_environment
 
-MOTO_SERVER = Path(sys.executable).with_name("moto_server")
+# `moto_server` is this module run by this interpreter, so no PATH or venv layout is assumed.
+MOTO_SERVER = [sys.executable, "-m", "moto.server"]
 REGION = "us-east-1"
 
 
@@ -26,7 +26,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -38,7 +38,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -
             return  # it answers
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError("moto_server did not answer within 30 s")
+    raise RuntimeError(f"moto_server did not answer within {timeout:.0f} s")
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +46,7 @@ def moto_endpoint():
     """URL of a moto S3 server started for this test session."""
     port = _free_port()
     process = subprocess.Popen(
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
+        [*MOTO_SERVER, "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
