@@ -4,6 +4,7 @@ The shared layer: it imports neither forum nor accounts; they call into it.
 
 - http.py        request latency by route name (never the path: paths carry health topics), responses by
                  status class, page-cache outcomes (the hit ratio); a middleware
+- cache.py       shared page parts (answers, list rows) found in the cache or rendered again (forum.page_cache)
 - websockets.py  WebSockets open per process and accepted; an ASGI wrapper in community.asgi
 - live.py        live events published (forum.events) and copies delivered to sockets (forum.consumers)
 - tasks.py       background tasks queued / succeeded / failed / retried and their wait; ready for the task

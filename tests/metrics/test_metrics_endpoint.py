@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from community.metrics import tasks
 from forum.models import Status
-from tests.factories import QuestionFactory
+from tests.factories import AnswerFactory, QuestionFactory
 from tests.metrics.helpers import TOKEN, scrape, value
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,23 @@ def test_page_cache_outcomes_give_the_hit_ratio(client):
     client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
     assert value(scrape(), "hc_page_cache_responses_total", outcome="304") == (
         value(after, "hc_page_cache_responses_total", outcome="304") + 1
+    )
+
+
+def test_a_members_second_look_at_a_question_reads_its_answers_from_the_cache(member_client):
+    question = QuestionFactory()
+    AnswerFactory(question=question)
+    AnswerFactory(question=question)
+    member_client.get(question.get_absolute_url())  # renders and keeps the shared answer copies
+    before = scrape()
+    assert member_client.get(question.get_absolute_url()).status_code == 200
+    after = scrape()
+    assert (
+        value(after, "hc_shared_parts_total", outcome="hit")
+        >= value(before, "hc_shared_parts_total", outcome="hit") + 2
+    )
+    assert value(after, "hc_shared_parts_total", outcome="miss") == value(
+        before, "hc_shared_parts_total", outcome="miss"
     )
 
 
