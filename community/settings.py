@@ -252,7 +252,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 # Local folders by default; an S3-compatible object store when AWS_STORAGE_BUCKET_NAME is set (README
-# "Production"). "private" holds proof documents: no URL either way, only the permission-checked view.
+# "Object storage"). "private" holds proof documents: no URL either way, only the permission-checked view.
 STORAGES, MEDIA_ORIGINS = storages_from_environment(os.environ, debug=DEBUG)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
