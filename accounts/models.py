@@ -4,39 +4,21 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
-
-@deconstructible(path="accounts.models.PrivateStorage")
-class PrivateStorage(FileSystemStorage):
-    """Files under PRIVATE_MEDIA_ROOT, never under MEDIA_ROOT, and without any URL: only a permission-checked
-    view can read them. The location is read from settings on use (not frozen into migrations), so each
-    deployment and each test run can point it elsewhere."""
-
-    def __init__(self):
-        super().__init__()
-
-    @cached_property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
-        if setting == "PRIVATE_MEDIA_ROOT":
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
-
-    def url(self, name):
-        raise ValueError("Private files have no URL; serve them through a permission-checked view.")
+from community.object_storage import backends
 
 
-# Proof documents never sit under MEDIA_ROOT: only a permission-checked view can read them.
+class PrivateStorage(backends.PrivateStorage):
+    """STORAGES["private"] (community.object_storage): PRIVATE_MEDIA_ROOT locally, a private bucket or prefix on
+    S3, never a URL: only a permission-checked view can read them. Named here for migration 0003."""
+
+
+# Proof documents never sit under MEDIA_ROOT or a public URL.
 private_storage = PrivateStorage()
 
 DELETED_MEMBER_NAME = "Deleted member"

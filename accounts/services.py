@@ -30,7 +30,12 @@ def update_profile(
         if country and country not in dict(crisis.country_choices()):
             raise ValidationError({"country": "Choose a country from the list."})
         user.country = country
-    old_files = [f for f in (user.avatar, user.avatar_small) if f] if (avatar or remove_avatar) else []
+    # Names, not the FieldFiles: saving a new photo renames the very FieldFile objects user.avatar returns.
+    old_files = (
+        [(f.storage, f.name) for f in (user.avatar, user.avatar_small) if f]
+        if (avatar or remove_avatar)
+        else []
+    )
     user.display_name = display_name.strip()
     user.location = location.strip()
     user.show_location = bool(show_location)
@@ -47,6 +52,5 @@ def update_profile(
     user.save()
     page_cache.everything_changed()  # name, location and photo beside their posts on cached pages
     if old_files:
-        storage_names = [(f.storage, f.name) for f in old_files]
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in storage_names])
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in old_files])
     return user

@@ -52,6 +52,8 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
 
+from community.metrics import cache as cache_metrics
+
 SITE = "site"
 LISTS = "lists"
 VERSION_PREFIX = "pagever:"
@@ -129,6 +131,7 @@ def read_stamped_many(names, scopes: list[str]) -> tuple[str | None, dict]:
     found = cache.get_many([*keys, HORIZON_KEY, *parts])
     if any(key not in found for key in keys) or HORIZON_KEY not in found:
         read = _read_versions([SITE, *scopes])  # a token or the horizon is missing: set them up
+        cache_metrics.parts_read(asked=len(parts), found=0)
         return (None, {}) if read is None else (_stamp(*read), {})
     stamp = _stamp([found[key] for key in keys], found[HORIZON_KEY])
     values = {}
@@ -136,6 +139,7 @@ def read_stamped_many(names, scopes: list[str]) -> tuple[str | None, dict]:
         stored = found.get(part)
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
             values[name] = stored[1]
+    cache_metrics.parts_read(asked=len(parts), found=len(values))
     return stamp, values
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from community.object_storage.config import storages_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "community.timing.ServerTimingMiddleware",  # first: Server-Timing covers everything below
+    "community.metrics.http.RequestMetricsMiddleware",  # latency by route name, for /metrics
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -262,14 +265,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
-}
+# Local folders by default; an S3-compatible object store when AWS_STORAGE_BUCKET_NAME is set (README
+# "Object storage"). "private" holds proof documents: no URL either way, only the permission-checked view.
+STORAGES, MEDIA_ORIGINS = storages_from_environment(os.environ, debug=DEBUG)
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -304,7 +302,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],  # avatars from the object store
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -318,8 +316,14 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=()"
 )
-# The health check is called over plain HTTP by load balancers inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The health check and the metrics are called over plain HTTP by load balancers and Prometheus inside
+# the network (metrics still need a token or loopback: community.metrics.endpoint).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+
+# --- Metrics (/metrics, Prometheus). PROMETHEUS_MULTIPROC_DIR (read by prometheus-client itself) adds up
+# several server processes. Loopback is off behind a proxy: a proxy on this host makes everyone local.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOW_LOOPBACK = env_bool("METRICS_ALLOW_LOOPBACK", not env_bool("BEHIND_PROXY", False))
 
 # --- Community policy (feature switches, documented in the README).
 TERMS_VERSION = os.environ.get("TERMS_VERSION", "2026-11")

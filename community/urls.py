@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from community.health import healthz
+from community.metrics.endpoint import metrics
 
 # A suspended or banned member sees why and until when (403); rate limits answer with a 429 page.
 handler403 = "forum.safety.views.permission_denied"
@@ -13,6 +14,7 @@ admin.site.site_title = f"{settings.SITE_NAME} admin"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("forum.people.urls")),

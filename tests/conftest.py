@@ -4,6 +4,8 @@ from django.test import Client
 
 from tests.factories import UserFactory, add_totp, make_moderator
 
+pytest_plugins = ["tests.s3_fixtures"]  # moto S3 server fixtures (object-storage tests)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_cache():

@@ -28,8 +28,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from community import redis_health
-
-from .backlog import get_backlog
+from community.live.backlog import get_backlog
+from community.metrics import live as live_metrics
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,7 @@ def _send(event: Event) -> bool:
             async_to_sync(layer.group_send)(
                 group_name(event.stream), layer_message(event.stream, seq, event.type, text)
             )
+            live_metrics.event_published(event.type)
     except Exception as exc:  # the write already committed; a live update is best effort
         redis_health.report_down("live events", exc)
         _remember_lost(event.stream)

@@ -12,7 +12,7 @@ longer possible, sends {"stream", "seq", "event": "refetch"} so the client reloa
 A member can also vote on the socket (the page's vote buttons do when it is open; static/js/live.js):
     {"vote": {"kind": "answer", "id": 12, "value": "up"}, "ref": 7}
 answered, once the vote is committed, with {"voted": {"kind", "id", "score", "my_vote"}, "ref": 7} or
-{"vote_refused": {"kind", "id", "error"}, "ref": 7}. The rules are the page's (forum.voting); the votes of
+{"vote_refused": {"kind", "id", "error"}, "ref": 7}. The rules are the page's (forum.voting.services); the votes of
 everyone connected to the process are written in batches (forum.voting.queue).
 
 Events (server -> client) are {"stream", "seq", "event", "data", "html"?}, encoded once by the publisher
@@ -42,6 +42,7 @@ from redis.exceptions import RedisError
 from community import redis_health
 from community.live import events
 from community.live.backlog import get_backlog
+from community.metrics import live as live_metrics
 from forum.models import POST_MODELS, Question, is_moderator
 from forum.voting import services as voting
 from forum.voting.queue import get_queue
@@ -317,6 +318,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def _relay(self, stream: str, seq: int, event: str, text: str) -> None:
         await self.send(text_data=text)
+        live_metrics.event_delivered(event)
         self.streams[stream] = seq
         if event == "question.removed" and stream.startswith("question.") and await self._loses(stream):
             await self._drop(stream)
