@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
+    path("api/v1/", include("forum.api.urls")),  # the read API (forum.api)
+    path("embed/", include("forum.embed.urls")),  # the "Ask our experts" box (forum.embed)
     path("", include("forum.urls")),
 ]
 
