@@ -53,6 +53,13 @@ def too_many_requests(request, exc):
     return response
 
 
+def not_found(request, *args, **kwargs):
+    """Any address under the API that is none of its paths; counted against the client's limit too."""
+    return api.create_response(
+        request, {"detail": "There is no such path in this API: see /api/v1/openapi.json."}, status=404
+    )
+
+
 def bad_cursor(request, exc):
     text = "This cursor is not one this list gave out. Start again without it, then follow next_cursor."
     return api.create_response(request, {"detail": text}, status=400)

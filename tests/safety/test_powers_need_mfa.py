@@ -116,6 +116,7 @@ MEMBER_PAGES = {
     "api:get_tag",
     "api:list_experts",
     "api:get_expert",
+    "api:not_found",
     "embed:box",
     "embed:items",
     "embed:demo",
