@@ -52,6 +52,8 @@ def _answers(topic: dict, count: int) -> list[dict]:
     answers = []
     for row in rows:
         shown = answer_out(row)
+        # The box is a page of the site, so its links are the site's own paths (whatever host served it).
+        shown["path"] = row.get_absolute_url()
         # Plain text: the sanitised HTML's words, escaped again by the template.
         shown["excerpt"] = Truncator(html.unescape(strip_tags(row.body_html))).words(EXCERPT_WORDS)
         answers.append(shown)
@@ -89,8 +91,8 @@ def box(request):
         "topic": topic_name,
         "site_name": settings.SITE_NAME,
         "items_url": reverse("embed:items") + (f"?{query}" if (query := _query(topic, count)) else ""),
-        "ask_url": absolute_url(reverse("forum:ask")),
-        "more_url": absolute_url(category.get_absolute_url() if category else reverse("forum:expert_qa")),
+        "ask_url": reverse("forum:ask"),
+        "more_url": category.get_absolute_url() if category else reverse("forum:expert_qa"),
         "streams": " ".join(["feed.home", *sorted({f"question.{a['question_id']}" for a in answers})]),
     }
     return _frameable(HttpResponse(render_to_string("embed/box.html", context)))
