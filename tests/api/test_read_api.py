@@ -292,3 +292,10 @@ def test_a_list_page_costs_the_same_queries_however_long(api_client, world, djan
         assert api_client.get("/api/v1/questions?limit=50").status_code == 200
     with django_assert_max_num_queries(3):
         assert api_client.get(f"/api/v1/questions/{world.question.pk}/answers?limit=50").status_code == 200
+
+
+def test_tag_and_category_slugs_in_api_paths_stay_out_of_the_logs():
+    from community.log_filters import redact_path
+
+    assert redact_path("/api/v1/tags/hiv") == "/api/v1/tags/…"
+    assert redact_path("/api/v1/categories/mental-health?limit=2") == "/api/v1/categories/…"
