@@ -4,7 +4,9 @@ and every response matches its schema and content type. Runs in `make test` (and
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -29,6 +31,18 @@ def generous_limit(settings):
     settings.API_RATE_LIMIT = "100000/m"  # generated requests are many; 429 has its own test
 
 
+@pytest.fixture
+def in_the_test_transaction():
+    """Requests go straight to the WSGI app, whose request signals would close the database connection
+    inside the test's transaction (PostgreSQL then refuses to reopen it); Django's test client disconnects
+    them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=20,
@@ -40,5 +54,5 @@ def generous_limit(settings):
         HealthCheck.filter_too_much,
     ],
 )
-def test_every_path_conforms_to_the_openapi_document(case, world, generous_limit):
+def test_every_path_conforms_to_the_openapi_document(case, world, generous_limit, in_the_test_transaction):
     case.call_and_validate(checks=CHECKS)
