@@ -3,6 +3,8 @@
 token: the box sets no cookies."""
 
 import html
+import logging
+import re
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -19,6 +21,10 @@ from community.site import absolute_url
 from ..api import reads
 from ..api.schemas import answer_out
 
+log = logging.getLogger(__name__)
+
+# scheme://host[:port], nothing else: a value with a path, a space or a ";" would change the policy itself.
+ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 DEFAULT_COUNT = 3
 MAX_COUNT = 10
 EXCERPT_WORDS = 40
@@ -69,7 +75,10 @@ def _query(topic: dict, count: int) -> str:
 
 def _frameable(response: HttpResponse) -> HttpResponse:
     """Only the box may be framed: by the site itself (its demo) and EMBED_ALLOWED_ORIGINS."""
-    response._csp_replace = {"frame-ancestors": ["'self'", *settings.EMBED_ALLOWED_ORIGINS]}
+    origins = [origin for origin in settings.EMBED_ALLOWED_ORIGINS if ORIGIN_RE.match(origin)]
+    if len(origins) != len(settings.EMBED_ALLOWED_ORIGINS):
+        log.warning("EMBED_ALLOWED_ORIGINS has values that are not scheme://host[:port]; they are ignored")
+    response._csp_replace = {"frame-ancestors": ["'self'", *origins]}
     return response
 
 

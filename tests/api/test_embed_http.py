@@ -37,6 +37,18 @@ def test_with_no_origins_allowed_only_the_site_itself_may_frame_the_box(client, 
     assert frame_ancestors(client.get("/embed/experts/")) == "frame-ancestors 'self'"
 
 
+def test_an_origin_setting_that_is_not_an_origin_cannot_change_the_policy(client, world, settings):
+    settings.EMBED_ALLOWED_ORIGINS = [
+        PUBLISHER,
+        "https://x.example; script-src *",
+        "https://y.example/path",
+        "*",
+    ]
+    box = client.get("/embed/experts/")
+    assert frame_ancestors(box) == f"frame-ancestors 'self' {PUBLISHER}"
+    assert "script-src *" not in box["Content-Security-Policy"]
+
+
 def test_the_box_sets_no_cookies_even_for_a_logged_in_member(client, world):
     for path in ["/embed/experts/", "/embed/experts/items/", "/embed/experts/?tag=sleep"]:
         assert not client.get(path).cookies, path
