@@ -14,6 +14,7 @@
   var RELEVANT = {"answer.featured": 1, "answer.removed": 1, "answer.updated": 1, "question.removed": 1,
     "question.updated": 1, "refetch": 1};
   var PERIODIC_MS = 5 * 60 * 1000;
+  var MAX_STREAMS = 20; // forum/consumers.py MAX_STREAMS
   var followed = {};
   var socket = null;
   var attempt = 0;
@@ -32,6 +33,10 @@
     if (!socket || socket.readyState !== 1) { return; }
     var fresh = wanted().filter(function (name) { return !followed[name]; });
     if (!fresh.length) { return; }
+    if (Object.keys(followed).length + fresh.length > MAX_STREAMS) {
+      socket.close(); // the server follows at most 20 streams per socket: start afresh with those shown now
+      return;
+    }
     fresh.forEach(function (name) { followed[name] = true; });
     unanswered += fresh.length;
     socket.send(JSON.stringify({subscribe: fresh}));
