@@ -6,7 +6,7 @@ paths before any handler (or pytest's caplog) sees them."""
 import logging
 import re
 
-_SLUGGED = re.compile(r"^(/(?:q|c|tags)/(?:\d+/)?)[^/?#]+")
+_SLUGGED = re.compile(r"^(/(?:q|c|tags|api/v1/tags|api/v1/categories)/(?:\d+/)?)[^/?#]+")
 
 
 def redact_path(value: str) -> str:

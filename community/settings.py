@@ -403,6 +403,15 @@ CRISIS_RESOURCES = {
 # Moderators and experts must have a TOTP authenticator (allauth.mfa) before they use their powers.
 REQUIRE_MFA_FOR_POWERS = env_bool("REQUIRE_MFA_FOR_POWERS", True)
 
+# --- Read API and embeddable expert box (issue 16; README "Read API" and "Ask our experts box").
+# Requests per client address to /api/v1/ ("count/period", as FORUM_RATE_LIMITS); 429 past it.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/m")
+# How long clients and proxies may reuse an API response before asking again (with its ETag).
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+# Origins (scheme://host[:port]) whose pages may frame the "Ask our experts" box; the box's CSP
+# frame-ancestors lists them (and the site itself, for its demo page). Every other page stays 'none'.
+EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

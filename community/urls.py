@@ -20,6 +20,8 @@ urlpatterns = [
     path("members/", include("forum.people.urls")),
     path("members/", include("accounts.urls")),
     path("notifications/", include("community.notifications.urls")),
+    path("api/v1/", include("forum.api.urls")),  # the read API (forum.api)
+    path("embed/", include("forum.embed.urls")),  # the "Ask our experts" box (forum.embed)
     path("", include("forum.urls")),
 ]
 

@@ -7,6 +7,7 @@ cheap (one counter per member, action and window) and good enough against floods
 count: a form sent back with an error costs nothing.
 """
 
+import hashlib
 import re
 import threading
 import time
@@ -29,6 +30,7 @@ ACTION_LABELS = {
     "answer": ("answer", "answers"),
     "vote": ("vote", "votes"),
     "flag": ("flag", "flags"),
+    "api": ("request", "requests"),
 }
 
 
@@ -112,6 +114,22 @@ def take_many(wanted: dict, action: str) -> dict:
                 RateLimited(action=action, retry_after=max(remaining, 1), limit=count, period=period),
             )
     return refused
+
+
+def take_for_client(client: str, action: str, rate: str) -> RateLimited | None:
+    """Count one `action` by a client that is not a member (the read API's callers, by address) against
+    `rate` ("120/m"), checked and counted in one step like members' limits; the RateLimited to answer with
+    when it is used up, else None. `client` is hashed into the key, so the cache holds no address."""
+    count, period = parse(rate)
+    now = time.time()
+    digest = hashlib.sha256(client.encode()).hexdigest()[:24]
+    key = f"rl:{action}:client:{digest}:{period}:{int(now // period)}"
+    taken = _take({key: (1, count, period + 60)})
+    if taken.get(key, 1) >= 1:  # missing: the cache is unreachable, let the request through
+        return None
+    return RateLimited(
+        action=action, retry_after=max(period - int(now % period), 1), limit=count, period=period
+    )
 
 
 _local_lock = threading.Lock()

@@ -39,6 +39,7 @@ from tests.live.conftest import _private_live_streams, open_socket, receive, run
 # Public and member pages: they may answer 200 to anyone logged in.
 MEMBER_PAGES = {
     "healthz",
+    "metrics",  # no member power: a token or a loopback address (community.metrics.endpoint)
     "account_login",
     "account_logout",
     "account_inactive",
@@ -94,6 +95,24 @@ MEMBER_PAGES = {
     "forum:privacy",
     "forum:comment_policy",
     r"^media/(?P<path>.*)$",  # development only (DEBUG)
+    # The read API (forum.api) and the embeddable expert box (forum.embed): read only, as a visitor.
+    "api:api-root",
+    "api:openapi-json",
+    "api:list_questions",
+    "api:get_question",
+    "api:list_answers",
+    "api:get_answer",
+    "api:list_featured_answers",
+    "api:list_categories",
+    "api:get_category",
+    "api:list_tags",
+    "api:get_tag",
+    "api:list_experts",
+    "api:get_expert",
+    "api:not_found",
+    "embed:box",
+    "embed:items",
+    "embed:demo",
 }
 # Member pages about one member's own things: for another member's, they must refuse.
 OWNER_PAGES = {
@@ -240,6 +259,12 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
         ],
         "forum:appeal_new": [({"entry_pk": w.warning.pk}, {})],
         "forum:appeal": [({"pk": w.appeal.pk}, {}), ({"pk": w.appeal.pk}, {"action": "close"})],
+        "api:get_question": [({"question_id": w.pending_question.pk}, {})],
+        "api:list_answers": [({"question_id": question.pk}, {})],
+        "api:get_answer": [({"answer_id": w.pending_answer.pk}, {})],
+        "api:get_category": [({"slug": question.category.slug}, {})],
+        "api:get_tag": [({"slug": "sleep"}, {})],
+        "api:get_expert": [({"expert_id": w.credential.user_id}, {})],
         "account_confirm_email": [({"key": "not-a-key"}, {})],
         "account_reset_password_from_key": [({"uidb36": "1", "key": "not-a-key"}, {})],
     }
