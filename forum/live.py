@@ -201,7 +201,7 @@ def _question_id(item) -> int:
 def announce_score(item) -> None:
     """A vote changed the score of a public question or answer: "score" {"kind", "id", "score"} on the
     question's stream."""
-    page_cache.question_changed(_question_id(item), lists=isinstance(item, Question), keep_previous=True)
+    page_cache.scores_changed(_question_id(item), lists=isinstance(item, Question))
     _publish_score(item)
 
 
@@ -247,7 +247,7 @@ def announce_scores(items) -> None:
         lists = questions.get(_question_id(item), False) or isinstance(item, Question)
         questions[_question_id(item)] = lists
     for question_id, lists in questions.items():
-        page_cache.question_changed(question_id, lists=lists, keep_previous=True)
+        page_cache.scores_changed(question_id, lists=lists)
     read_scores = _scores_reader(items)
     for item in items:
         _publish_score(item, read_scores)
