@@ -1,7 +1,7 @@
 """The hot question: visitors read the biggest question (300 answers) at full speed while it is written to,
 5 votes/s through the form and one new public answer every 10 s (issue 12, item 7).
 
-Measured, all against 127.0.0.1, each phase bounded by --hot-seconds:
+Measured, all against 127.0.0.1, --hot-seconds idle and as long written to, in alternating 5 s phases:
 - visitors' requests/s on the question idle, then under those writes (target: at least 0.8x idle), with the
   page cache's outcomes (hit, miss, previous copy) under writes;
 - a vote through the form (htmx POST, as the buttons send it without a socket): the server's time, median
@@ -16,7 +16,9 @@ event). They are deleted again at the end, so the data set does not grow from ru
 
 import asyncio
 import json
+import statistics
 import threading
+import time
 from pathlib import Path
 
 from bench.common import log
@@ -25,7 +27,8 @@ from bench.pages import run_load, sequential_server_times
 
 VOTES_PER_SECOND = 5
 ANSWER_EVERY_SECONDS = 10
-VOTED_ANSWERS = 20  # the answers of the hot question the voters switch their votes on
+VOTED_ANSWERS = 20
+PHASE_SECONDS = 5  # idle and written-to phases alternate, this long each  # the answers of the hot question the voters switch their votes on
 
 
 def _hot_voters(big, members, count: int, workdir: Path) -> Path:
@@ -49,9 +52,9 @@ def _hot_voters(big, members, count: int, workdir: Path) -> Path:
     return path
 
 
-def _answer_writer(big, members, stop: threading.Event, created: list[int]) -> None:
-    """One new public answer on the hot question every ANSWER_EVERY_SECONDS until `stop`, through the
-    service every path uses (its page-cache and live-event announcements included)."""
+def _answer_writer(big, members, after: float, created: list[int]) -> None:
+    """One new public answer on the hot question, `after` seconds from now, through the service every path
+    uses (its page-cache and live-event announcements included)."""
     from django.db import close_old_connections
     from django.test.utils import override_settings
 
@@ -61,16 +64,14 @@ def _answer_writer(big, members, stop: threading.Event, created: list[int]) -> N
     author = (
         members.filter(reputation__gte=TRUSTED_REPUTATION, is_active=True).exclude(pk=big.author_id).first()
     )
+    time.sleep(after)
     try:
         with override_settings(FORUM_TRUSTED_SKIP_REVIEW=True):
-            n = 0
-            while not stop.wait(ANSWER_EVERY_SECONDS if n else ANSWER_EVERY_SECONDS / 2):
-                n += 1
-                body = f"Benchmark answer {n}: what helped me was a regular routine and a short walk after meals."
-                answer = services.answer(author=author, question=big, body=body, accepted_terms=True)
-                created.append(answer.pk)
-                if answer.status != "approved":
-                    log(f"    the benchmark's answer went to review ({answer.status}): not a public write")
+            body = f"Benchmark answer {len(created) + 1}: a regular routine and a short walk after meals helped me."
+            answer = services.answer(author=author, question=big, body=body, accepted_terms=True)
+            created.append(answer.pk)
+            if answer.status != "approved":
+                log(f"    the benchmark's answer went to review ({answer.status}): not a public write")
     finally:
         close_old_connections()
 
@@ -83,7 +84,7 @@ def _remove_answers(big, created: list[int]) -> None:
     refresh_answer_count(big.pk)
 
 
-def _visitors(args, ports: list[int], path: str) -> dict:
+def _visitors(args, ports: list[int], path: str, seconds: float) -> dict:
     return run_load(
         ports,
         "get",
@@ -92,62 +93,100 @@ def _visitors(args, ports: list[int], path: str) -> dict:
         "--concurrency",
         str(args.concurrency),
         "--duration",
-        str(args.hot_seconds),
+        str(seconds),
         "--max-requests",
         str(args.max_requests * 4),
         "--outcomes",
-        timeout=args.hot_seconds + 60,
+        timeout=seconds + 60,
     )
 
 
-def _votes(args, ports: list[int], voters_file: Path) -> dict:
+def _votes(ports: list[int], voters_file: Path, seconds: float) -> dict:
     load = run_load(
         ports,
         "vote",
         "--voters",
         str(voters_file),
         "--duration",
-        str(args.hot_seconds),
+        str(seconds),
         "--rate",
         str(VOTES_PER_SECOND),
         "--per-voter",
         "100000",
-        timeout=args.hot_seconds + 60,
+        timeout=seconds + 60,
     )
     load.pop("last_votes", None)
     return load
 
 
+def _merged(runs: list[dict]) -> dict:
+    """Phases of one kind as one: requests/s over their total time; the median of their medians."""
+    seconds = sum(run["seconds"] for run in runs)
+    requests = sum(run["requests"] for run in runs)
+    outcomes: dict[str, int] = {}
+    for run in runs:
+        for outcome, count in run.get("page_cache", {}).items():
+            outcomes[outcome] = outcomes.get(outcome, 0) + count
+
+    def median_of(field):
+        values = [run[field] for run in runs if run.get(field) is not None]
+        return statistics.median(values) if values else None
+
+    return {
+        "requests": requests,
+        "seconds": round(seconds, 3),
+        "per_second": round(requests / seconds, 1) if seconds else 0,
+        "errors": sum(run["errors"] for run in runs),
+        "server_median_ms": median_of("server_median_ms"),
+        "server_p95_ms": median_of("server_p95_ms"),
+        "page_cache": outcomes,
+    }
+
+
 async def measure_hot_question(args, pages: dict, servers: list, sessions: dict, workdir: Path) -> dict:
+    """Idle and written-to phases of PHASE_SECONDS alternate (--hot-seconds of each in all), so a machine
+    whose load drifts meanwhile weighs on both alike."""
     ports = [server.port for server in servers]
     big, five = pages["big"], pages["five"]
     path = big.get_absolute_url()
-    log(f"  hot question ({big.answer_count} answers): visitors idle")
     await sequential_server_times(ports, path, "", 4)  # warm: the page and its answers' shared copies
-    idle = await asyncio.to_thread(_visitors, args, ports, path)
     voters_file = await asyncio.to_thread(_hot_voters, big, pages["members"], 10, workdir)
-    log(
-        f"  hot question: visitors under {VOTES_PER_SECOND} votes/s and an answer per {ANSWER_EVERY_SECONDS} s"
-    )
-    stop, created = threading.Event(), []
-    writer = threading.Thread(target=_answer_writer, args=(big, pages["members"], stop, created))
-    writer.start()
+    rounds = max(1, round(args.hot_seconds / PHASE_SECONDS))
+    phase = args.hot_seconds / rounds
+    idle, under, votes, created = [], [], [], []
+    written = 0.0  # seconds of writing so far: an answer every ANSWER_EVERY_SECONDS of it
     try:
-        under, votes = await asyncio.gather(
-            asyncio.to_thread(_visitors, args, ports, path),
-            asyncio.to_thread(_votes, args, ports, voters_file),
-        )
+        for n in range(rounds):
+            log(
+                f"  hot question ({big.answer_count} answers), round {n + 1} of {rounds}: idle, then written to"
+            )
+            idle.append(await asyncio.to_thread(_visitors, args, ports, path, phase))
+            writer = None
+            if written >= len(created) * ANSWER_EVERY_SECONDS:
+                writer = threading.Thread(
+                    target=_answer_writer, args=(big, pages["members"], phase / 2, created)
+                )
+                writer.start()
+            visitors, voted = await asyncio.gather(
+                asyncio.to_thread(_visitors, args, ports, path, phase),
+                asyncio.to_thread(_votes, ports, voters_file, phase),
+            )
+            under.append(visitors)
+            votes.append(voted)
+            written += phase
+            if writer is not None:
+                writer.join(timeout=60)
     finally:
-        stop.set()
-        writer.join(timeout=30)
         await asyncio.to_thread(_remove_answers, big, created)
     log("  hot question: a member's 5-answer page")
     cookie = f"sessionid={sessions['member']}"
     member = await sequential_server_times(ports, five.get_absolute_url(), cookie, args.samples)
     member.pop("times", None)
+    idle, under, votes = _merged(idle), _merged(under), _merged(votes)
     return {
         "answers": big.answer_count,
         "seconds": args.hot_seconds,
+        "rounds": rounds,
         "idle": idle,
         "under_writes": under,
         "votes": votes,
