@@ -229,7 +229,8 @@ def hot_section(r: dict) -> list[str]:
         f"Visitors read the {h['answers']}-answer question at full speed (the req/s connections above) for "
         f"{h['seconds']:.0f} s idle and {h['seconds']:.0f} s while 5 votes/s arrive through the form on its "
         f"answers and a new public answer every 10 s ({h['new_answers']} written, deleted afterwards), in "
-        f"{h.get('rounds', 1)} alternating rounds, so a drift in the machine's load weighs on both alike."
+        f"idle and written-to phases taken in turn ({h.get('rounds', 1)} of each), so a drift in the machine's "
+        "load weighs on both alike."
     )
     out.append("")
     out.append("| what | req/s | server median ms | server p95 ms | errors | page cache |")
