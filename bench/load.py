@@ -3,11 +3,13 @@ not the server's. Localhost only, bounded in requests and in time; prints one JS
 
     python -m bench.load get --ports 8001,8002 --path / --concurrency 16 --duration 5 --max-requests 4000
     python -m bench.load vote --ports 8001,8002 --voters voters.json --duration 10 --per-voter 200
+    python -m bench.load vote --ports 8001,8002 --voters voters.json --duration 20 --rate 5
     python -m bench.load socket-vote --ports 8001,8002 --voters voters.json --duration 10 --per-voter 200
 
 `get`: `--concurrency` keep-alive connections (spread over the ports) request `--path` in a loop.
 `vote`: one connection per voter; each voter switches its vote on the target answers round robin (up,
-then down, then up...), so every request changes a vote row; each must succeed (status 200).
+then down, then up...), so every request changes a vote row; each must succeed (status 200). `--rate`
+spaces the votes to that many per second in all (the hot question of bench/hot.py).
 `socket-vote`: the same voters and votes, sent the way the page's vote buttons send them when its live
 socket is open: one WebSocket per voter (session cookie), each vote answered once it is committed.
 """
@@ -23,6 +25,7 @@ import time
 
 HOST = "127.0.0.1"  # the only address this client will talk to
 SERVER_TIMING = re.compile(rb"app;dur=([0-9.]+)")
+PAGE_CACHE = re.compile(r"page-cache;desc=(\w+)")
 PRESSED = re.compile(rb'value="(up|down)" class="vote-button vote-(?:up|down)" aria-pressed="true"')
 
 
@@ -137,12 +140,20 @@ async def load_get(args) -> dict:
                 counts["done"] += 1
                 if (ms := server_ms(response_headers)) is not None:
                     timings.append(ms)
+                if args.outcomes:
+                    match = PAGE_CACHE.search(response_headers.get("server-timing", ""))
+                    outcome = match.group(1) if match else "none"
+                    outcomes[outcome] = outcomes.get(outcome, 0) + 1
         finally:
             await connection.close()
 
+    outcomes: dict[str, int] = {}
     started = time.perf_counter()
     await asyncio.gather(*(worker(args.ports[i % len(args.ports)]) for i in range(args.concurrency)))
-    return summary(started, counts["done"], counts["errors"], statuses, timings)
+    result = summary(started, counts["done"], counts["errors"], statuses, timings)
+    if args.outcomes:
+        result["page_cache"] = outcomes
+    return result
 
 
 async def load_votes(args) -> dict:
@@ -155,6 +166,15 @@ async def load_votes(args) -> dict:
     counts = {"done": 0, "errors": 0}
     last_vote: dict[str, int] = {}  # "voter:answer" -> the voter's vote as the server's widget shows it
     ready = asyncio.Event()
+    slots = {"next": 0, "start": 0.0}
+
+    async def wait_for_slot() -> None:
+        """With --rate, votes leave at that many per second in all (one schedule for every voter)."""
+        if args.rate:
+            slot, slots["next"] = slots["next"], slots["next"] + 1
+            delay = slots["start"] + slot / args.rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
 
     async def voter(index: int, person: dict) -> None:
         connection = Connection(args.ports[index % len(args.ports)])
@@ -168,6 +188,7 @@ async def load_votes(args) -> dict:
         await ready.wait()
         try:
             for n in range(args.per_voter):
+                await wait_for_slot()
                 if time.perf_counter() >= deadline:
                     break
                 answer, key, value = next_vote(index, n, answers, last_vote)
@@ -194,7 +215,7 @@ async def load_votes(args) -> dict:
 
     tasks = [asyncio.create_task(voter(i, person)) for i, person in enumerate(plan["voters"])]
     await asyncio.sleep(0.2)  # every voter connected before the clock starts
-    started = time.perf_counter()
+    started = slots["start"] = time.perf_counter()
     ready.set()
     await asyncio.gather(*tasks)
     result = summary(started, counts["done"], counts["errors"], statuses, timings)
@@ -267,6 +288,8 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=5000, help="stop after this many requests")
     parser.add_argument("--voters", help="JSON file: voters (cookie, csrf) and answer ids")
     parser.add_argument("--per-voter", type=int, default=200, help="votes per voter at most")
+    parser.add_argument("--rate", type=float, default=0, help="vote: votes per second in all (0: flat out)")
+    parser.add_argument("--outcomes", action="store_true", help="get: count the page cache's outcomes")
     args = parser.parse_args()
     args.duration = min(args.duration, 60.0)  # bounded whatever the caller asks
     runner = {"get": load_get, "vote": load_votes, "socket-vote": load_socket_votes}[args.mode]

@@ -3,7 +3,9 @@
 Run: .venv/bin/python -m pytest -q -s -p no:cacheprovider bench/page_timing.py
 Prints the median of 30 requests for: a member's page of a 5- and a 300-answer question (cache warm), a
 visitor's page right after a vote on the 300-answer question (the first request after the vote), and a
-member's page right after that vote."""
+member's page right after that vote. The cache is the local-memory one of the tests; it keeps 20,000
+entries (community/settings.py): with Django's default 300, a 300-answer page's shared answer copies culled
+each other and every answer was rendered on every request (bench/RESULTS.md, item 14)."""
 
 import statistics
 import time

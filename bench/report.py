@@ -23,6 +23,7 @@ def build_report(r: dict) -> str:
         _search_table,
         _live_section,
         _votes_table,
+        hot_section,
         _targets_table,
     )
     return "\n".join(line for section in sections for line in section(r))
@@ -215,6 +216,43 @@ def _votes_table(r: dict) -> list[str]:
     return out
 
 
+def hot_section(r: dict) -> list[str]:
+    """The hot question: visitors' requests/s idle and under writes, the form's votes meanwhile, a
+    member's 5-answer page."""
+    h = r.get("hot")
+    if not h:
+        return []
+    idle, under, votes, member = h["idle"], h["under_writes"], h["votes"], h["member_five"]
+    outcomes = ", ".join(f"{k} {v}" for k, v in sorted(under.get("page_cache", {}).items()))
+    out = ["", "### Hot question", ""]
+    out.append(
+        f"Visitors read the {h['answers']}-answer question at full speed (the req/s connections above) for "
+        f"{h['seconds']:.0f} s idle and {h['seconds']:.0f} s while 5 votes/s arrive through the form on its "
+        f"answers and a new public answer every 10 s ({h['new_answers']} written, deleted afterwards), in "
+        f"idle and written-to phases taken in turn ({h.get('rounds', 1)} of each), so a drift in the machine's "
+        "load weighs on both alike."
+    )
+    out.append("")
+    out.append("| what | req/s | server median ms | server p95 ms | errors | page cache |")
+    out.append("|---|---:|---:|---:|---:|---|")
+    out.append(
+        f"| visitors, idle | {idle['per_second']:.0f} | {ms(idle['server_median_ms'])} | "
+        f"{ms(idle['server_p95_ms'])} | {idle['errors']} | |"
+    )
+    out.append(
+        f"| visitors, under writes | **{under['per_second']:.0f}** ({h['ratio']:.2f}x idle) | "
+        f"{ms(under['server_median_ms'])} | {ms(under['server_p95_ms'])} | {under['errors']} | {outcomes} |"
+    )
+    out.append(
+        f"| votes through the form meanwhile | {votes['per_second']:.1f} ({votes['requests']} votes) | "
+        f"**{ms(votes['server_median_ms'])}** | {ms(votes['server_p95_ms'])} | {votes['errors']} | |"
+    )
+    out.append(
+        f"| a member's 5-answer question page (sequential) | | **{ms(member['median'])}** | {ms(member['p95'])} | | |"
+    )
+    return out
+
+
 def _targets_table(r: dict) -> list[str]:
     """Each target, what was measured and whether it was met."""
     out = []
@@ -300,7 +338,24 @@ def evaluate_targets(r: dict) -> list:
         and form["rows_match"]
     )
     targets.append(("votes: score exact (both paths)", "yes" if exact else "no", exact))
-    return targets
+    return targets + hot_targets(r)
+
+
+def hot_targets(r: dict) -> list:
+    """Item 7 of issue 12: fast under writes, fast for members."""
+    h = r.get("hot")
+    if not h:
+        return []
+    vote_ms, member_ms = h["votes"]["server_median_ms"], h["member_five"]["median"]
+    return [
+        ("hot question: visitors' req/s under writes ≥ 0.8x idle", f"{h['ratio']:.2f}x", h["ratio"] >= 0.8),
+        (
+            "hot question: a vote through the form, median ≤ 30 ms",
+            f"{ms(vote_ms)} ms",
+            (vote_ms or 1e9) <= 30,
+        ),
+        ("a member's 5-answer question page, median ≤ 6 ms", f"{member_ms:.1f} ms", member_ms <= 6),
+    ]
 
 
 def write_results(report: str) -> None:

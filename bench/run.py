@@ -37,10 +37,11 @@ from pathlib import Path
 
 from bench.common import log
 from bench.environment import find_pages, prepare_environment, session_for, setup_django
+from bench.hot import measure_hot_question
 from bench.live import measure_live
 from bench.machine import machine
 from bench.pages import measure_pages, measure_pagination
-from bench.report import RESULTS, build_report, evaluate_targets, write_results
+from bench.report import RESULTS, build_report, evaluate_targets, hot_section, write_results
 from bench.search import large_only, measure_large, measure_search
 from bench.servers import start_servers
 from bench.votes import measure_votes, prepare_voters
@@ -77,6 +78,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--voters", type=int, default=50)
     parser.add_argument("--vote-seconds", type=float, default=10)
     parser.add_argument(
+        "--hot-seconds", type=float, default=20, help="each phase of the hot question (idle, under writes)"
+    )
+    parser.add_argument(
+        "--hot-only", action="store_true", help="only the hot question (prints it; RESULTS.md left alone)"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="few samples and short loads, to check the harness"
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
@@ -86,6 +93,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.samples, args.load_seconds, args.ws_events, args.vote_seconds = 30, 2, 10, 3
+        args.hot_seconds = 6
         args.ws_clients, args.idle_sockets = [1, 100], 200
     return args
 
@@ -119,7 +127,10 @@ def measure_on_servers(args, env: dict, pages: dict, sessions: dict, workdir: Pa
     log(f"Starting {args.servers} {args.server} processes")
     servers = start_servers(env, args.servers, args.server)
     try:
+        if args.hot_only:
+            return {"hot": asyncio.run(measure_hot_question(args, pages, servers, sessions, workdir))}
         results = asyncio.run(measure_http(args, pages, servers, sessions))
+        results["hot"] = asyncio.run(measure_hot_question(args, pages, servers, sessions, workdir))
         if args.pages_only:
             args.ws_clients, args.idle_sockets = [], 0
         results.update(asyncio.run(asyncio.wait_for(measure_live(args, servers), 900)))
@@ -169,6 +180,11 @@ def main() -> None:
     sessions = {"anonymous": None, "member": session_for(pages["member"])}
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     results = measure_on_servers(args, env, pages, sessions, workdir)
+    if args.hot_only:
+        print("\n".join(hot_section(results)))
+        (workdir / "results.json").write_text(json.dumps(results, default=str, indent=1))
+        log(f"Raw results: {workdir / 'results.json'}")
+        return
     if args.large_database_url and not args.pages_only:
         log("Large data set: search and page 10,000")
         results["large"] = measure_large(args)

@@ -74,6 +74,11 @@ def question_scope(question_id: int) -> str:
     return f"q.{question_id}"
 
 
+def question_scores_scope(question_id: int) -> str:
+    """The numbers votes change on a question's page (forum.reading.scores); its page's key holds both."""
+    return f"qs.{question_id}"
+
+
 # --- Marking pages stale (services, via forum.live.announce) -----------------------------------------------------------
 
 
@@ -96,7 +101,16 @@ def question_changed(question_id: int, *, lists: bool = False, keep_previous: bo
     it (its title, score or answer count, the home page's featured answers). keep_previous=True when the
     change only adds or counts (a vote, a new public answer): while one request rebuilds the page, other
     visitors may be served the copy from before it. Anything that takes content away leaves it False."""
-    _stale(question_scope(question_id), *([LISTS] if lists else []), keep_previous=keep_previous)
+    scopes = [question_scope(question_id), question_scores_scope(question_id)]
+    _stale(*scopes, *([LISTS] if lists else []), keep_previous=keep_previous)
+
+
+def scores_changed(question_id: int, *, lists: bool = False) -> None:
+    """Votes changed scores (and reputations) on the question's page, nothing else: its page is built
+    again from the cached question and answers with the new numbers (forum.reading.scores); with lists=True
+    the lists that show the question's score too. Nothing was taken away: readers may get the previous
+    copy while one request rebuilds the page."""
+    _stale(question_scores_scope(question_id), *([LISTS] if lists else []), keep_previous=True)
 
 
 def lists_changed() -> None:
@@ -161,14 +175,35 @@ def store_stamped(name: str, stamp: str, value) -> None:
     store_stamped_many(stamp, {name: value})
 
 
-def remember(name: str, scopes: list[str], compute):
+def read_parts(wanted: dict[str, list[str]]) -> dict[str, tuple[str | None, object]]:
+    """For each name of `wanted` ({name: its scopes}), what `read_stamped` returns ((stamp, value or
+    None)), for all of them in one cache round trip: hand each to `remember(..., read=...)`. Empty when
+    the page cache is off; a name missing from the answer is read by `remember` itself."""
+    if not settings.PAGE_CACHE_SECONDS or not wanted:
+        return {}
+    scopes = list(dict.fromkeys(scope for names in wanted.values() for scope in names))
+    keys = {scope: VERSION_PREFIX + scope for scope in [SITE, *scopes]}
+    parts = {_part_key(name): name for name in wanted}
+    found = cache.get_many([*keys.values(), HORIZON_KEY, *parts])
+    if any(key not in found for key in keys.values()) or HORIZON_KEY not in found:
+        return {}  # a token or the horizon is missing: `remember` sets them up
+    read = {}
+    for part, name in parts.items():
+        stamp = _stamp([found[keys[scope]] for scope in [SITE, *wanted[name]]], found[HORIZON_KEY])
+        stored = found.get(part)
+        fresh = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp
+        read[name] = (stamp, stored[1] if fresh else None)
+    return read
+
+
+def remember(name: str, scopes: list[str], compute, read: tuple | None = None):
     """`compute()` (public data, the same for every viewer: a list page's rows, "More Q&A", the featured
     answers), kept in the cache with the versions of `site` and `scopes` it was computed under, like whole
-    pages: one cache round trip reads both. Members' pages are rendered for each request but read their
-    public parts from here."""
+    pages: one cache round trip reads both (none when `read` is this name's entry from `read_parts`).
+    Members' pages are rendered for each request but read their public parts from here."""
     if not settings.PAGE_CACHE_SECONDS:
         return compute()
-    stamp, value = read_stamped(name, scopes)
+    stamp, value = read if read is not None else read_stamped(name, scopes)
     if value is None:
         value = compute()
         if stamp is not None:
@@ -324,12 +359,11 @@ def anonymous_page(scopes):
                 return _finish(response, etag, "hit")
             path_key = _path_key(request.get_full_path())
             scope_names = [SITE, *scopes(**kwargs)]
-            floors = _read_floors(scope_names)
-            floors = None if floors is None else f"{floors}|{horizon:.0f}"
             if not cache.add(LOCK_PREFIX + path_key, 1, REBUILD_LOCK_SECONDS):
                 # Another request is rebuilding this page: serve the copy from before the change, unless
-                # something was taken away since (its floor tokens were replaced).
-                previous = cache.get(LATEST_PREFIX + path_key)
+                # something was taken away since (its floor tokens were replaced). One round trip reads both.
+                floors, previous = _read_floors(scope_names, LATEST_PREFIX + path_key)
+                floors = None if floors is None else f"{floors}|{horizon:.0f}"
                 if previous is not None and floors is not None and previous[0] == floors:
                     content, content_type = previous[1], previous[2]
                     response = HttpResponse(_with_visitor_token(request, content), content_type=content_type)
@@ -338,6 +372,8 @@ def anonymous_page(scopes):
                     response.page_cache = "previous"
                     return response
                 return _render_for_cache(view, request, args, kwargs, key, etag, horizon, None, None)
+            floors, _ = _read_floors(scope_names)
+            floors = None if floors is None else f"{floors}|{horizon:.0f}"
             try:
                 return _render_for_cache(view, request, args, kwargs, key, etag, horizon, path_key, floors)
             finally:
@@ -353,17 +389,18 @@ def _path_key(path: str) -> str:
     return hashlib.blake2b(path.encode(), digest_size=16).hexdigest()
 
 
-def _read_floors(scopes: list[str]) -> str | None:
-    """The floor tokens of `scopes` (missing ones set up), or None when the cache is unreachable."""
+def _read_floors(scopes: list[str], also: str | None = None) -> tuple[str | None, object]:
+    """The floor tokens of `scopes` (missing ones set up), or None when the cache is unreachable; and the
+    value of the key `also` (None without it), read in the same round trip."""
     keys = [FLOOR_PREFIX + scope for scope in scopes]
-    found = cache.get_many(keys)
+    found = cache.get_many([*keys, also] if also else keys)
     for key in keys:
         if key not in found:
             cache.add(key, secrets.token_hex(6), VERSION_SECONDS)
             found[key] = cache.get(key)
     if any(found.get(key) is None for key in keys):
-        return None
-    return ".".join(found[key] for key in keys)
+        return None, found.get(also)
+    return ".".join(found[key] for key in keys), found.get(also)
 
 
 def _render_for_cache(view, request, args, kwargs, key, etag, horizon, path_key, floors):
@@ -397,5 +434,5 @@ def list_page(view):
 
 
 def question_page(view):
-    """A question's page: its own version token."""
-    return anonymous_page(lambda pk, **kwargs: [question_scope(pk)])(view)
+    """A question's page: its own version tokens (its content, its numbers)."""
+    return anonymous_page(lambda pk, **kwargs: [question_scope(pk), question_scores_scope(pk)])(view)

@@ -188,7 +188,7 @@ def announce_flagged(item, *, open_flags: int, hidden: bool, urgent: bool = Fals
 def announce_score(item) -> None:
     """A vote changed the score of a public question or answer: "score" {"kind", "id", "score"} on the
     question's stream."""
-    page_cache.question_changed(item.thread_id, lists=isinstance(item, Question), keep_previous=True)
+    page_cache.scores_changed(item.thread_id, lists=isinstance(item, Question))
     _publish_score(item)
 
 
@@ -234,7 +234,7 @@ def announce_scores(items) -> None:
         lists = questions.get(item.thread_id, False) or isinstance(item, Question)
         questions[item.thread_id] = lists
     for question_id, lists in questions.items():
-        page_cache.question_changed(question_id, lists=lists, keep_previous=True)
+        page_cache.scores_changed(question_id, lists=lists)
     read_scores = _scores_reader(items)
     for item in items:
         _publish_score(item, read_scores)

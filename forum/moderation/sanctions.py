@@ -49,15 +49,24 @@ def shown_restriction(user) -> Sanction | None:
     Services enforce sanctions with `ensure_can_participate`, which always reads the database."""
     if user is None or not user.is_authenticated:
         return None
+    # A question page asks up to three times (its answers' Flag forms, the question's, the answer form):
+    # one cache round trip per request's user object, which lives no longer than the request.
+    if SHOWN_ON_USER in user.__dict__:
+        return user.__dict__[SHOWN_ON_USER]
     key = f"sanction:{user.pk}"
     cached = cache.get(key)
     if isinstance(cached, tuple):
         sanction = cached[0]
         if sanction is None or sanction.ends_at is None or sanction.ends_at > timezone.now():
+            user.__dict__[SHOWN_ON_USER] = sanction
             return sanction
     sanction = restriction_for(user)
     cache.set(key, (sanction,), SHOWN_RESTRICTION_SECONDS)
+    user.__dict__[SHOWN_ON_USER] = sanction
     return sanction
+
+
+SHOWN_ON_USER = "_shown_restriction"
 
 
 def sanction_changed(instance, **_kwargs) -> None:

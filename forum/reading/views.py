@@ -15,6 +15,7 @@ from forum.curation import selectors as curation_selectors
 from forum.models import Category, Status, is_moderator
 from forum.moderation.forms import RejectForm
 from forum.posting.forms import AnswerForm
+from forum.reading import scores as page_scores
 from forum.reading.forms import SearchForm
 
 
@@ -29,10 +30,11 @@ def _public_list(name: str, stream: str, questions, cursor: str | None):
     return page_cache.remember(f"{name}?before={cursor}", [page_cache.LISTS], read)
 
 
-def _kept_rendered(name: str, scopes: list[str], template: str, context) -> str:
+def _kept_rendered(name: str, scopes: list[str], template: str, context, read=None) -> str:
     """A part of a page that is the same for every viewer, rendered from `template` with `context()` and
-    kept in the cache under the versions of `scopes` (community.page_cache.remember)."""
-    html = page_cache.remember(name, scopes, lambda: render_to_string(template, context()))
+    kept in the cache under the versions of `scopes` (community.page_cache.remember; `read`: its entry of
+    page_cache.read_parts)."""
+    html = page_cache.remember(name, scopes, lambda: render_to_string(template, context()), read)
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
@@ -97,39 +99,52 @@ def tag_detail(request, slug):
     return render(request, "forum/tag.html", {"tag": tag, "page": page, **live})
 
 
-def _public_question(request, pk: int):
+def _shared_parts(request, pk: int) -> dict:
+    """The parts of a public question's page that are the same for every viewer but moderators (the
+    question, its public answers, their numbers, "More Q&A"), read from the cache in one round trip
+    (community.page_cache.read_parts); {} for moderators."""
+    if is_moderator(request.user):
+        return {}
+    content, numbers = [page_cache.question_scope(pk)], [page_cache.question_scores_scope(pk)]
+    names = {"question": content, "answers": content, "scores": numbers, "related-html": content}
+    read = page_cache.read_parts({f"{name}:{pk}": scopes for name, scopes in names.items()})
+    return {name: read.get(f"{name}:{pk}") for name in names}
+
+
+def _public_question(request, pk: int, parts: dict):
     """The question for the page when it is public and the viewer is not a moderator: the same for every
     such viewer, so it comes from the cache until its page changes. None otherwise."""
     if is_moderator(request.user):
         return None
     scope = page_cache.question_scope(pk)
-    return page_cache.remember(f"question:{pk}", [scope], lambda: selectors.public_question(pk))
+    read = parts.get("question")
+    return page_cache.remember(f"question:{pk}", [scope], lambda: selectors.public_question(pk), read)
 
 
-def _cached_public_answers(question):
+def _cached_public_answers(question, parts: dict):
     """A public question's public answers, from the cache (the same for every viewer until the question's
-    page changes)."""
+    page changes), with their current numbers (forum.reading.scores: votes change only those)."""
     scope = page_cache.question_scope(question.pk)
-    return page_cache.remember(f"answers:{question.pk}", [scope], lambda: selectors.public_answers(question))
-
-
-def _public_answers(question, user):
-    """A public question's answers: the public ones from the cache, with what is the viewer's own read fresh
-    (forum.selectors.answers_for_viewer)."""
-    return selectors.answers_for_viewer(question, user, _cached_public_answers(question))
+    answers = page_cache.remember(
+        f"answers:{question.pk}", [scope], lambda: selectors.public_answers(question), parts.get("answers")
+    )
+    return page_scores.patch(question, answers, page_scores.current(question.pk, parts.get("scores")))
 
 
 @page_cache.question_page
 def question_detail(request, pk, slug=None):
     live = events.page_stream(events.question_stream(pk))
-    question = _public_question(request, pk)
+    parts = _shared_parts(request, pk)
+    question = _public_question(request, pk, parts)
     public = question is not None
     if not public:  # moderators, and questions only their author may see (404 for anyone else)
         question = selectors.question_for_page(pk, request.user)
     if slug != question.slug:
         return redirect(question, permanent=True)
-    if public:  # the public answers from the cache, with the viewer's own votes and pending answers
-        answers = _public_answers(question, request.user)
+    if public:  # the public answers from the cache, with the current numbers and the viewer's own parts
+        answers = selectors.answers_for_viewer(
+            question, request.user, _cached_public_answers(question, parts)
+        )
     else:
         answers = selectors.answers_for_page(question, request.user)
     featured_answer = next((a for a in answers if a.is_featured and a.is_public), None)
@@ -147,6 +162,7 @@ def question_detail(request, pk, slug=None):
             [page_cache.question_scope(question.pk)],
             "forum/_related.html",
             lambda: {"related": selectors.related_questions(question)},
+            parts.get("related-html") if public else None,
         )
     return render(
         request,

@@ -162,8 +162,7 @@ def vote_many(ballots: list[Ballot], *, rate_limit: bool = True) -> list[BallotR
         changed = {key: value for key, value in now.items() if value != before.get(key, (None, 0))[1]}
         scores, gained = _apply(changed, before, posts)
     # After the commit, so the posts' locks are not held meanwhile; awards are idempotent.
-    with transaction.atomic():
-        _award_badges(gained)
+    _award_badges(gained)
     for result in results:
         if result.refusal is None:
             result.score = scores.get(
@@ -401,8 +400,11 @@ def _award_badges(gained: dict[int, set[str]]) -> None:
     ):
         held[user_id].add(code)
     missing = {pk: wanted - held[pk] for pk, wanted in gained.items() if wanted - held[pk]}
-    for author in User.objects.filter(pk__in=missing):
-        badges.award_badges_for(author, only=sorted(missing[author.pk]))
+    if not missing:
+        return  # the usual case: no transaction for a read (two round trips of every form vote)
+    with transaction.atomic():
+        for author in User.objects.filter(pk__in=missing):
+            badges.award_badges_for(author, only=sorted(missing[author.pk]))
 
 
 def _add_by_pk(model, field: str, deltas: dict[int, int]) -> None:

@@ -17,7 +17,13 @@ def vote(request, kind, pk):
     if model is None:
         raise Http404
     related = ("question",) if kind == "answer" else ()
-    item = get_object_or_404(model.objects.visible_to(request.user).select_related(*related), pk=pk)
+    # The widget and the way back need the post's numbers and address, not its text (an answer's row
+    # with its question's text was most of the vote's reading).
+    texts = ("body", "body_html", "search_vector") if kind == "question" else ("body", "body_html")
+    texts += tuple(f"question__{f}" for f in ("body", "body_html", "search_vector")) if related else ()
+    item = get_object_or_404(
+        model.objects.visible_to(request.user).select_related(*related).defer(*texts), pk=pk
+    )
     back = safe_next(request, item.anchor_url)
     if not request.user.is_authenticated:
         return to_login(request, back, voting.refusal_message(voting.Refusal.LOGGED_OUT, kind=kind))

@@ -161,3 +161,54 @@ def test_quick_mode_shortens_the_run_and_keeps_the_other_options():
     args = parse_args(["--quick", "--servers", "3", "--ws-clients", "1,10"])
     assert (args.samples, args.load_seconds, args.vote_seconds, args.ws_clients) == (30, 2, 3, [1, 100])
     assert (args.servers, args.server, args.concurrency) == (3, "uvicorn", 16)
+
+
+def _hot(idle, under, vote_ms, member_ms):
+    def load(per_second, median):
+        return {
+            "per_second": per_second,
+            "requests": int(per_second * 20),
+            "errors": 0,
+            "server_median_ms": median,
+            "server_p95_ms": median * 2,
+        }
+
+    return {
+        "answers": 300,
+        "seconds": 20,
+        "idle": load(idle, 2.0),
+        "under_writes": {**load(under, 2.5), "page_cache": {"hit": 900, "previous": 80, "miss": 20}},
+        "votes": {**load(5.0, vote_ms), "requests": 100},
+        "new_answers": 2,
+        "member_five": {"median": member_ms, "p95": member_ms * 2, "outcomes": {}},
+        "ratio": under / idle,
+    }
+
+
+def test_hot_question_row_carries_the_measurements_and_judges_item_7():
+    sample = copy.deepcopy(SAMPLE)
+    sample["hot"] = _hot(idle=500, under=450, vote_ms=20.0, member_ms=5.5)
+    targets, report = _report(sample)
+    lines = report.splitlines()
+    assert "| visitors, idle | 500 | 2.0 | 4.0 | 0 | |" in lines
+    assert (
+        "| visitors, under writes | **450** (0.90x idle) | 2.5 | 5.0 | 0 | hit 900, miss 20, previous 80 |"
+        in lines
+    )
+    assert "| votes through the form meanwhile | 5.0 (100 votes) | **20.0** | 40.0 | 0 | |" in lines
+    met = {target: ok for target, _measured, ok in targets}
+    assert met["hot question: visitors' req/s under writes ≥ 0.8x idle"] is True
+    assert met["hot question: a vote through the form, median ≤ 30 ms"] is True
+    assert met["a member's 5-answer question page, median ≤ 6 ms"] is True
+
+    sample["hot"] = _hot(idle=500, under=300, vote_ms=48.0, member_ms=10.5)
+    met = {target: ok for target, _measured, ok in _report(sample)[0]}
+    assert met["hot question: visitors' req/s under writes ≥ 0.8x idle"] is False  # 0.60x
+    assert met["hot question: a vote through the form, median ≤ 30 ms"] is False
+    assert met["a member's 5-answer question page, median ≤ 6 ms"] is False
+
+
+def test_a_run_without_the_hot_question_reports_no_hot_targets():
+    targets, report = _report(SAMPLE)
+    assert "### Hot question" not in report
+    assert not [t for t, _m, _ok in targets if t.startswith("hot question")]
