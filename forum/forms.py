@@ -130,10 +130,6 @@ class RejectForm(forms.Form):
     )
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search questions", max_length=200, required=False)
-
-
 def apply_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form it came from (field errors where a field matches)."""
     if hasattr(error, "error_dict"):

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from . import curation_views, notification_views, preview_views, safety_views, views
+from .search import views as search_views
 
 app_name = "forum"
 
@@ -22,8 +23,10 @@ urlpatterns = [
     path("experts/answers/", curation_views.expert_qa, name="expert_qa"),
     path("experts/awaiting/", curation_views.awaiting_expert, name="awaiting_expert"),
     path("c/<slug:slug>/", views.category_detail, name="category"),
+    path("tags/", search_views.tags_index, name="tags"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
+    path("unanswered/", search_views.unanswered, name="unanswered"),
     path("preview/", preview_views.markdown_preview, name="markdown_preview"),
     path("moderation/", views.moderation_queue, name="moderation_queue"),
     path("moderation/<str:kind>/<int:pk>/decide/", views.moderation_decide, name="moderation_decide"),

@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from community.redirects import safe_next
 
 from . import events, moderation, notifications, page_cache, selectors, services
-from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, SearchForm, apply_errors
+from .forms import AnswerForm, AskForm, EditAnswerForm, EditQuestionForm, RejectForm, apply_errors
 from .models import POST_MODELS, Answer, Category, Question, Revision, Status, is_moderator
 from .permissions import can_edit, moderator_required
 from .ratelimit import rate_limited
@@ -329,14 +329,6 @@ def answer_history(request, pk):
         "forum/history.html",
         {"post": answer, "question": answer.question, "versions": moderation.public_history(answer)},
     )
-
-
-@require_GET
-def search(request):
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = selectors.search_questions(query) if query else []
-    return render(request, "forum/search.html", {"form": form, "query": query, "results": results})
 
 
 # --- Moderation -------------------------------------------------------------------------------------------
