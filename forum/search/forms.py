@@ -1,10 +1,11 @@
 """The search form: words, filters and a sort, all in the query string (results can be shared and bookmarked)."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from ..models import Category
+from ..models import Category, Status, TaggedQuestion
 from .query import MAX_QUERY_LENGTH
 from .selectors import RELEVANCE, SORTS, Filters
 
@@ -28,7 +29,11 @@ class SearchForm(forms.Form):
         text = self.cleaned_data["tag"].strip()
         if not text:
             return None
-        tag = Tag.objects.filter(slug=slugify(text)).first() or Tag.objects.filter(name__iexact=text).first()
+        # Only tags of public questions: a tag known only from hidden content must not show it exists.
+        public = Tag.objects.filter(
+            Exists(TaggedQuestion.objects.filter(tag=OuterRef("pk"), content_object__status=Status.APPROVED))
+        )
+        tag = public.filter(slug=slugify(text)).first() or public.filter(name__iexact=text).first()
         if tag is None:
             raise forms.ValidationError(
                 f"No question is tagged “{text}”. Check the spelling, or see all tags."

@@ -90,6 +90,8 @@ MEMBER_PAGES = {
     "forum:category",
     "forum:tag",
     "forum:search",
+    "forum:tags",
+    "forum:unanswered",
     "forum:markdown_preview",
     "forum:notifications",
     "forum:notification_read",
