@@ -48,6 +48,15 @@ def index_for_search(*questions):
             search_vector=SearchVector("title", weight="A", config="english")
             + SearchVector("body", weight="B", config="english")
         )
+    else:  # SQLite's FTS5 table (forum.search.index), written directly for the same reason
+        from django.db import connection
+
+        from forum.search.index import FTS_DELETE, FTS_INSERT
+
+        with connection.cursor() as cursor:
+            for q in questions:
+                cursor.execute(FTS_DELETE, [q.pk])
+                cursor.execute(FTS_INSERT, [q.pk, q.title, "", q.body, ""])
 
 
 def make_world(state, *, anonymous=False) -> World:
