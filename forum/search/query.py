@@ -17,7 +17,8 @@ from .synonyms import LONGEST_PHRASE
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-TOKEN_RE = re.compile(r'"([^"]*)"?|(-?)([\w\'\u2019]+)')
+# A quoted phrase, or a word; "-" excludes a word only at the start of a term ("covid-19" is two words).
+TOKEN_RE = re.compile(r'"([^"]*)"?|((?<!\S)-)?([\w\'\u2019]+)')
 
 # Words nearly every question contains: required on SQLite they would drop good matches (PostgreSQL's
 # `english` configuration ignores its own list of them).

@@ -82,3 +82,13 @@ def test_the_query_language_keeps_phrases_exclusions_and_or():
     assert terms.clauses[0][0].phrase is True
     assert [a.words for a in terms.excluded] == [("smoking",)]
     assert query.to_fts5(terms) == '(("sore throat" OR ("tonsillitis"))) NOT (("smoking"))'
+
+
+def test_a_hyphen_inside_a_word_is_not_an_exclusion():
+    terms = query.parse("covid-19 x-ray", {("x", "ray"): [("radiograph",)]})
+    assert terms.excluded == []
+    assert [[a.words for a in clause] for clause in terms.clauses] == [
+        [("covid",)],
+        [("19",)],
+        [("x", "ray"), ("radiograph",)],
+    ]
