@@ -22,67 +22,22 @@ TOKEN_RE = re.compile(r'"([^"]*)"?|((?<!\S)-)?([\w\'\u2019]+)')
 
 # Words nearly every question contains: required on SQLite they would drop good matches (PostgreSQL's
 # `english` configuration ignores its own list of them).
+# fmt: off
 STOP_WORDS = frozenset(
     (
-        "a",
-        "about",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "could",
-        "do",
-        "does",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
+        "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "aren", "as", "at",
+        "be", "because", "been", "before", "being", "both", "but", "by", "can", "could", "couldn", "d", "did",
+        "didn", "do", "does", "doesn", "doing", "don", "down", "each", "few", "for", "from", "had", "hadn",
+        "has", "hasn", "have", "haven", "having", "he", "her", "here", "him", "his", "how", "i", "if", "in",
+        "into", "is", "isn", "it", "its", "just", "ll", "m", "me", "more", "most", "my", "myself", "no", "nor",
+        "not", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "re", "s",
+        "same", "she", "should", "shouldn", "so", "some", "such", "t", "than", "that", "the", "their", "them",
+        "then", "there", "these", "they", "this", "to", "too", "until", "up", "ve", "very", "was", "wasn",
+        "we", "were", "what", "when", "where", "which", "while", "who", "why", "will", "with", "won", "would",
+        "wouldn", "you", "your",
     )
 )
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -206,10 +161,15 @@ def _fts_string(words) -> str:
     return '"' + " ".join(words) + '"'
 
 
+def _is_stop_word(word: str) -> bool:
+    # "can't" is two tokens to FTS5 ("can", "t"), both stop words, as PostgreSQL's parser sees it too.
+    return all(part in STOP_WORDS for part in re.split(r"['\u2019]", word) if part)
+
+
 def _fts(alternative: Alternative) -> str:
     if alternative.phrase:
         return _fts_string(alternative.words)
-    words = [w for w in alternative.words if w not in STOP_WORDS] or list(alternative.words)
+    words = [w for w in alternative.words if not _is_stop_word(w)] or list(alternative.words)
     return "(" + " AND ".join(_fts_string([w]) for w in words) + ")"
 
 
@@ -217,7 +177,7 @@ def to_fts5(terms: SearchTerms) -> str:
     """An FTS5 MATCH expression for the porter-tokenized index."""
     clauses = []
     for clause in terms.clauses:
-        plain_stop = [a for a in clause if not a.phrase and all(w in STOP_WORDS for w in a.words)]
+        plain_stop = [a for a in clause if not a.phrase and all(_is_stop_word(w) for w in a.words)]
         if len(plain_stop) == len(clause) and len(terms.clauses) > 1:
             continue  # "how", "to": required, they would drop good matches; alone, they are the query
         clauses.append("(" + " OR ".join(_fts(a) for a in clause) + ")")

@@ -164,3 +164,9 @@ def test_the_search_page_without_anything_shows_the_form_only(client, moderator)
     assert response.status_code == 200
     assert response.context["results"].items == []
     assert 'name="category"' in response.content.decode()
+
+
+def test_little_words_and_contractions_are_not_required(client, moderator):
+    question = published(moderator, "Why do I wake up at 3am?", "Then I cannot get back to sleep.")
+    assert titles(client.get(SEARCH, {"q": "can't sleep"})) == [question.title]
+    assert titles(client.get(SEARCH, {"q": "how do i get back to sleep"})) == [question.title]
