@@ -22,6 +22,7 @@ from taggit.models import Tag
 from accounts.models import ExpertCredential, User
 from forum.markdown import render
 from forum.models import Answer, Category, Question, Status, TaggedQuestion, Vote
+from forum.search.index import PG_REINDEX_FROM
 
 BASE = {"questions": 100_000, "answers": 500_000, "votes": 2_000_000, "members": 10_000, "experts": 200}
 BIG_QUESTION_ANSWERS = 300
@@ -439,18 +440,4 @@ def _recount_scores(first_q: int) -> None:
         )
         if connection.vendor == "postgresql":
             # What forum.search.index writes: title and tags (A), body (B), verified experts' public answers (C).
-            cursor.execute(
-                "UPDATE forum_question q SET search_vector = "
-                "setweight(to_tsvector('english', q.title), 'A') "
-                "|| setweight(to_tsvector('english', coalesce(t.names, '')), 'A') "
-                "|| setweight(to_tsvector('english', q.body), 'B') "
-                "|| setweight(to_tsvector('english', coalesce(e.bodies, '')), 'C') "
-                "FROM forum_question q2 "
-                "LEFT JOIN LATERAL (SELECT string_agg(tag.name, ' ') names FROM forum_taggedquestion tq "
-                "  JOIN taggit_tag tag ON tag.id = tq.tag_id WHERE tq.content_object_id = q2.id) t ON true "
-                "LEFT JOIN LATERAL (SELECT string_agg(a.body, ' ') bodies FROM forum_answer a "
-                "  JOIN accounts_expertcredential c ON c.user_id = a.author_id "
-                "  WHERE a.question_id = q2.id AND a.status = 'approved' AND c.revoked_at IS NULL "
-                "  AND c.verified_until > now()) e ON true "
-                f"WHERE q.id = q2.id AND q2.status = 'approved' AND q2.id >= {first_q}"
-            )
+            cursor.execute(PG_REINDEX_FROM, [first_q])

@@ -19,6 +19,23 @@ FTS_TABLE = "forum_question_fts"
 FTS_DELETE = "DELETE FROM forum_question_fts WHERE rowid = %s"
 FTS_INSERT = "INSERT INTO forum_question_fts (rowid, title, tags, body, answers) VALUES (%s, %s, %s, %s, %s)"
 FTS_CLEAR = "DELETE FROM forum_question_fts"
+# `reindex` for every public question with an id of at least %s, in one statement (rebuild, scale data).
+PG_REINDEX_FROM = (
+    "UPDATE forum_question q SET search_vector = "
+    "setweight(to_tsvector('english', q.title), 'A') "
+    "|| setweight(to_tsvector('english', coalesce(t.names, '')), 'A') "
+    "|| setweight(to_tsvector('english', q.body), 'B') "
+    "|| setweight(to_tsvector('english', coalesce(e.bodies, '')), 'C') "
+    "FROM forum_question q2 "
+    "LEFT JOIN LATERAL (SELECT string_agg(tag.name, ' ' ORDER BY tag.name) names FROM forum_taggedquestion tq "
+    "  JOIN taggit_tag tag ON tag.id = tq.tag_id WHERE tq.content_object_id = q2.id) t ON true "
+    "LEFT JOIN LATERAL (SELECT string_agg(a.body, ' ' ORDER BY a.id) bodies FROM forum_answer a "
+    "  JOIN accounts_expertcredential c ON c.user_id = a.author_id "
+    "  JOIN accounts_user u ON u.id = a.author_id "
+    "  WHERE a.question_id = q2.id AND a.status = 'approved' AND c.revoked_at IS NULL "
+    "  AND c.verified_until > now() AND u.is_active) e ON true "
+    "WHERE q.id = q2.id AND q2.status = 'approved' AND q2.id >= %s"
+)
 # bm25 weights of the FTS5 columns (title, tags, body, answers), like PostgreSQL's A, A, B, C.
 FTS_WEIGHTS = (10.0, 10.0, 4.0, 2.0)
 
@@ -77,6 +94,9 @@ def rebuild() -> int:
             cursor.execute(FTS_CLEAR)
     else:
         Question.objects.exclude(status=Status.APPROVED).update(search_vector=None)
+        with connection.cursor() as cursor:
+            cursor.execute(PG_REINDEX_FROM, [0])  # one statement: a million questions in minutes
+            return cursor.rowcount
     ids = list(Question.objects.filter(status=Status.APPROVED).values_list("pk", flat=True))
     reindex_many(ids)
     return len(ids)
