@@ -49,7 +49,7 @@ def drop_fts_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("forum", "0009_search_synonyms_fts"),
+        ("forum", "0009_search_synonyms"),
         ("accounts", "0005_user_country"),
     ]
 
