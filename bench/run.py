@@ -41,8 +41,8 @@ from bench.hot import measure_hot_question
 from bench.live import measure_live
 from bench.machine import machine
 from bench.pages import measure_pages, measure_pagination
-from bench.report import RESULTS, build_report, evaluate_targets, hot_section, write_results
-from bench.search import large_only, measure_large, measure_search
+from bench.report import RESULTS, build_report, evaluate_targets, hot_section, search_rows, write_results
+from bench.search import large_only, measure_large, measure_search, search_only
 from bench.servers import start_servers
 from bench.votes import measure_votes, prepare_voters
 
@@ -89,6 +89,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
     parser.add_argument(
         "--pages-only", action="store_true", help="skip WebSockets and votes (while tuning pages)"
+    )
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="measure search alone (words, then with filters and sorts) and print its table; writes nothing",
     )
     args = parser.parse_args(argv)
     if args.quick:
@@ -161,6 +166,11 @@ def main() -> None:
     args = parse_args()
     if args.large_only:
         large_only(args)
+        return
+    if args.search_only:
+        results = search_only(args)
+        print(f"{results['questions']:,} questions")
+        print("\n".join(search_rows(results["search"])))
         return
     command = (
         "make bench"

@@ -22,6 +22,7 @@ from taggit.models import Tag
 from accounts.models import ExpertCredential, User
 from forum.markdown import render
 from forum.models import Answer, Category, Question, Status, TaggedQuestion, Vote
+from forum.search.index import PG_REINDEX_FROM
 
 BASE = {"questions": 100_000, "answers": 500_000, "votes": 2_000_000, "members": 10_000, "experts": 200}
 BIG_QUESTION_ANSWERS = 300
@@ -438,8 +439,5 @@ def _recount_scores(first_q: int) -> None:
             "WHERE forum_vote.question_id = forum_question.id)"
         )
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "UPDATE forum_question SET search_vector = "
-                "setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', body), 'B') "
-                f"WHERE status = 'approved' AND id >= {first_q}"
-            )
+            # What forum.search.index writes: title and tags (A), body (B), verified experts' public answers (C).
+            cursor.execute(PG_REINDEX_FROM, [first_q])

@@ -19,6 +19,19 @@ from bench.pages import measure_pagination, sequential_server_times
 from bench.servers import start_servers
 
 SEARCH_TERMS = ["sleep", "back pain", "anxiety", "vitamin d", "knee pain exercise", "thyroid fatigue"]
+# Searches as people narrow them (forum.search): words with filters and sorts, synonyms, and filters alone.
+# "{tag}" is the data set's most used tag.
+FILTERED_SEARCHES = [
+    ("sleep · category", "q=sleep&category=living-well"),
+    ("sleep · expert answer · most votes", "q=sleep&expert=on&sort=votes"),
+    ("back pain · accepted · newest", "q=back+pain&accepted=on&sort=newest"),
+    ("anxiety · tag", "q=anxiety&tag={tag}"),
+    ("high blood pressure (synonyms)", "q=high+blood+pressure"),
+    ("can't sleep (synonyms) · newest", "q=can%27t+sleep&sort=newest"),
+    ("no words · tag · most votes", "tag={tag}&sort=votes"),
+    ("no words · category · unanswered", "category=conditions&unanswered=on"),
+]
+FILTERED_PLAN_PATH = "/search/?q=sleep&category=living-well&expert=on"
 
 
 async def measure_search(ports: list[int], samples: int) -> dict:
@@ -30,16 +43,55 @@ async def measure_search(ports: list[int], samples: int) -> dict:
             ports, "/search/?q=" + term.replace(" ", "+"), "", per_term
         )
         all_times += terms[term].pop("times")
-    # The search's queries: the newest matches by window (forum.selectors.search_queryset), then the page.
+    filtered, filtered_times = {}, []
+    tag = await asyncio.to_thread(_most_used_tag)
+    per_case = max(10, samples // len(FILTERED_SEARCHES))
+    for label, query in FILTERED_SEARCHES:
+        filtered[label] = await sequential_server_times(
+            ports, "/search/?" + query.format(tag=tag), "", per_case
+        )
+        filtered_times += filtered[label].pop("times")
+    # The search's queries: the newest matches by window (forum.search.selectors), ranked, then the page.
     search_plan = await asyncio.to_thread(
         lambda: explain_all(captured_sqls("/search/?q=sleep", "search_vector"))
+    )
+    filtered_plan = await asyncio.to_thread(
+        lambda: explain_all(captured_sqls(FILTERED_PLAN_PATH, "search_vector"))
     )
     return {
         "terms": terms,
         "median": statistics.median(all_times),
         "p95": percentile(all_times, 95),
         "explain": search_plan,
+        "filtered": filtered,
+        "filtered_median": statistics.median(filtered_times),
+        "filtered_p95": percentile(filtered_times, 95),
+        "filtered_explain": filtered_plan,
     }
+
+
+def _most_used_tag() -> str:
+    from django.db.models import Count
+    from taggit.models import Tag
+
+    tag = Tag.objects.annotate(n=Count("forum_taggedquestion_items")).order_by("-n").first()
+    return tag.slug if tag else "sleep"
+
+
+def search_only(args) -> dict:
+    """`--search-only`: search alone (words, then words with filters) on fresh servers, for a data set
+    too small or a machine too busy for the whole benchmark. Prints the search table; writes nothing."""
+    env = prepare_environment(args)
+    setup_django()
+    from forum.models import Question
+
+    servers = start_servers(env, args.servers, args.server)
+    try:
+        search = asyncio.run(measure_search([server.port for server in servers], args.samples))
+    finally:
+        for server in servers:
+            server.stop()
+    return {"questions": Question.objects.count(), "search": search}
 
 
 def measure_large(args) -> dict | None:

@@ -164,3 +164,6 @@ class RevisionAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "editor", "question", "answer", "reason"]
     list_select_related = ["editor", "question", "answer__question"]
     raw_id_fields = ["question", "answer"]
+
+
+from forum.search import admin as search_admin  # noqa: E402, F401  (registers the synonym list's admin)

@@ -637,3 +637,6 @@ class CrisisPhrase(models.Model):
 
 
 CRISIS_CACHE_KEY = "forum:crisis-phrases"
+
+# Search's own model lives with its feature (forum/search/); imported here so Django registers it.
+from forum.search.models import Synonym  # noqa: E402, F401

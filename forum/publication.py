@@ -7,8 +7,6 @@ going private (answer counts, pages and live feeds drop it), and telling the aut
 caller's transaction; live events are sent after the commit (community.live.events).
 """
 
-from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,15 +16,13 @@ from accounts.models import ExpertCredential
 from community.notifications.services import notify
 from forum.live.announce import announce_public, announce_withdrawn
 from forum.models import Answer, Question, Status
+from forum.search import index as search_index
 
 
 def update_search_vector(question: Question) -> None:
-    """Rebuild a question's full-text entry (PostgreSQL only; other databases search with LIKE)."""
-    if settings.IS_POSTGRES:
-        Question.objects.filter(pk=question.pk).update(
-            search_vector=SearchVector("title", weight="A", config="english")
-            + SearchVector("body", weight="B", config="english")
-        )
+    """Rebuild a question's full-text entry: its public text, or none when it is not public
+    (forum.search.index, on PostgreSQL and SQLite)."""
+    search_index.reindex(question.pk)
 
 
 def refresh_answer_count(question_id: int) -> None:
@@ -50,6 +46,7 @@ def went_public(item) -> None:
     else:
         refresh_answer_count(item.question_id)
         Question.objects.filter(pk=item.question_id).update(last_activity_at=timezone.now())
+        search_index.reindex(item.question_id)  # its question's entry holds public expert answers
         badges.award_badges_for(item.author, only=badges.ON_ANSWER_PUBLISHED)
     announce_public(item)
 
@@ -60,6 +57,8 @@ def status_changed(item, *, was_public: bool) -> None:
     if isinstance(item, Answer):
         refresh_answer_count(item.question_id)
     if was_public and item.status != Status.APPROVED:
+        # Out of the index (only public questions are in it), or out of its question's entry.
+        search_index.reindex(item.thread_id)
         announce_withdrawn(item)
     elif not was_public and item.status == Status.APPROVED:
         went_public(item)
@@ -95,6 +94,7 @@ def hide_all_by(author) -> int:
         hidden += items
     for question_id in sorted({item.question_id for item in hidden if isinstance(item, Answer)}):
         refresh_answer_count(question_id)
+    search_index.reindex_many(item.thread_id for item in hidden)
     for item in hidden:
         announce_withdrawn(item)
     return len(hidden)

@@ -1,15 +1,13 @@
 """Read-side queries that need more than one line. Every public read starts from `visible_to(viewer)`."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -19,7 +17,6 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import ExpertCredential
 from forum.models import Answer, Category, Question, Revision, Status, TaggedQuestion, Vote
@@ -249,69 +246,6 @@ def related_questions(question: Question, limit: int = 5) -> list[Question]:
             .order_by("-approved_at", "-pk")[: limit - len(picked)]
         )
     return picked
-
-
-SEARCH_CANDIDATES = 1000  # ranked: the newest matches, at most this many (see search_queryset)
-
-
-SEARCH_WINDOWS_DAYS = (90, 730, None)  # where the newest matches are looked for first (None: everywhere)
-
-
-def search_questions(query: str, limit: int = 30) -> list[Question]:
-    """Approved questions matching `query`, best first (see `search_queryset`)."""
-    return list(search_queryset(query, limit=limit))
-
-
-def search_queryset(query: str, limit: int = 30):
-    """The `limit` best approved questions matching `query`.
-
-    PostgreSQL: full-text search over the stored, GIN-indexed vector, ranked (title words weigh more than
-    body words) among the SEARCH_CANDIDATES newest matches. Ranking, and even ordering by date, reads every
-    matching row from the table, so over *every* match a common word ("sleep") would cost in proportion to
-    the whole community. The newest matches are looked for in the last 90 days first, then the last two years,
-    then everywhere, stopping as soon as a window holds SEARCH_CANDIDATES of them: the result is the same
-    as searching everything at once, but a common word's cost stays flat as the community grows
-    (bench/RESULTS.md), while a rare word, which reaches the last window, has few rows to read anyway.
-    A common word favours recent questions, which is what people asking about health want to read.
-    The final query fetches the page's rows only, with their authors and categories.
-    SQLite: every word must appear in the title or body, newest first."""
-    query = (query or "").strip()[:200]
-    if not query:
-        return Question.objects.none()
-    base = question_list_base()
-    if settings.IS_POSTGRES:
-        sq = SearchQuery(query, config="english", search_type="websearch")
-        # F(): rank the stored, weighted vector (a plain name would be re-parsed as text, losing weights).
-        rank = SearchRank(F("search_vector"), sq)
-        candidates = _newest_matches(sq)
-        best = (
-            Question.objects.filter(pk__in=candidates)
-            .annotate(rank=rank)
-            .order_by("-rank", "-approved_at", "-pk")
-            .values("pk")[:limit]
-        )
-        return base.filter(pk__in=best).annotate(rank=rank).order_by("-rank", "-approved_at", "-pk")
-    condition = Q()
-    for word in query.split()[:8]:
-        condition &= Q(title__icontains=word) | Q(body__icontains=word)
-    return base.filter(condition).order_by("-approved_at", "-pk")[:limit]
-
-
-def search_candidates(search_query, days: int | None):
-    """Ids of the newest approved questions matching `search_query` (a SearchQuery) approved in the last
-    `days` days (None: ever), at most SEARCH_CANDIDATES."""
-    matches = Question.objects.public().filter(search_vector=search_query)
-    if days is not None:
-        matches = matches.filter(approved_at__gte=timezone.now() - timedelta(days=days))
-    return matches.order_by("-approved_at", "-pk").values_list("pk", flat=True)[:SEARCH_CANDIDATES]
-
-
-def _newest_matches(search_query) -> list[int]:
-    for days in SEARCH_WINDOWS_DAYS:
-        found = list(search_candidates(search_query, days))
-        if len(found) >= SEARCH_CANDIDATES:
-            break
-    return found
 
 
 def categories_with_counts() -> list[Category]:

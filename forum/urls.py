@@ -8,6 +8,7 @@ from forum.posting import preview_views
 from forum.posting import views as posting_views
 from forum.reading import views as reading_views
 from forum.safety import views as safety_views
+from forum.search import views as search_views
 from forum.voting import views as voting_views
 
 app_name = "forum"
@@ -18,7 +19,10 @@ urlpatterns = [
     path("q/<int:pk>/", reading_views.question_detail, name="question_short"),
     path("c/<slug:slug>/", reading_views.category_detail, name="category"),
     path("tags/<slug:slug>/", reading_views.tag_detail, name="tag"),
-    path("search/", reading_views.search, name="search"),
+    # Search, the tags index and the unanswered list (forum.search)
+    path("search/", search_views.search, name="search"),
+    path("tags/", search_views.tags_index, name="tags"),
+    path("unanswered/", search_views.unanswered, name="unanswered"),
     # Asking, answering, editing (forum.posting)
     path("ask/", posting_views.ask, name="ask"),
     path("ask/<int:pk>/thanks/", posting_views.ask_done, name="ask_done"),
@@ -30,13 +34,13 @@ urlpatterns = [
     path("answers/<int:pk>/edit/", posting_views.answer_edit, name="answer_edit"),
     path("answers/<int:pk>/history/", posting_views.answer_history, name="answer_history"),
     path("preview/", preview_views.markdown_preview, name="markdown_preview"),
-    # Votes (forum.voting), accepted and featured answers (forum.curation)
+    # Votes (forum.voting.services), accepted and featured answers (forum.curation.services)
     path("votes/<str:kind>/<int:pk>/", voting_views.vote, name="vote"),
     path("answers/<int:pk>/accept/", curation_views.accept, name="accept"),
     path("answers/<int:pk>/feature/", curation_views.feature, name="feature"),
     path("experts/answers/", curation_views.expert_qa, name="expert_qa"),
     path("experts/awaiting/", curation_views.awaiting_expert, name="awaiting_expert"),
-    # Moderation (forum.moderation): the review queue, the audit log, flags, moderator tools, sanctions
+    # Moderation (forum.moderation.actions): the review queue, the audit log, flags, moderator tools, sanctions
     path("moderation/", queue_views.moderation_queue, name="moderation_queue"),
     path("moderation/<str:kind>/<int:pk>/decide/", queue_views.moderation_decide, name="moderation_decide"),
     path("moderation/audit/", queue_views.audit_log, name="audit_log"),

@@ -270,6 +270,7 @@ def apply_edit(item, *, editor, reason: str, body: str, title=None, category=Non
         page_cache.question_changed(item.pk, lists=True)  # title, category, tags
         announce_question_updated(item)
     else:
+        update_search_vector(item.question)  # an expert's answer is part of its question's entry
         announce_updated(item)
     return item
 

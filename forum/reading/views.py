@@ -4,7 +4,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
 from community import page_cache
@@ -16,7 +15,6 @@ from forum.models import Category, Status, is_moderator
 from forum.moderation.forms import RejectForm
 from forum.posting.forms import AnswerForm
 from forum.reading import scores as page_scores
-from forum.reading.forms import SearchForm
 
 
 def _public_list(name: str, stream: str, questions, cursor: str | None):
@@ -178,11 +176,3 @@ def question_detail(request, pk, slug=None):
             **live,
         },
     )
-
-
-@require_GET
-def search(request):
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = selectors.search_questions(query) if query else []
-    return render(request, "forum/search.html", {"form": form, "query": query, "results": results})

@@ -67,7 +67,7 @@ def test_an_edit_awaiting_review_keeps_the_approved_question_public(client, memb
     assert question.title in client.get(reverse("forum:home")).content.decode()  # lists keep it too
 
     search = client.get(reverse("forum:search"), {"q": "sleep through"})
-    assert [q.pk for q in search.context["results"]] == [question.pk]
+    assert [q.pk for q in search.context["results"].items] == [question.pk]
 
 
 def test_an_edit_awaiting_review_sends_nothing_on_public_streams(member_client, question, monkeypatch):

@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ from forum import publication, selectors
 from forum.models import Answer, Flag, Question, Revision, Status, Vote
 from forum.moderation import review
 from forum.posting import services
+from forum.search.index import FTS_DELETE, FTS_INSERT
 from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category, make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +53,11 @@ def index_for_search(*questions):
             search_vector=SearchVector("title", weight="A", config="english")
             + SearchVector("body", weight="B", config="english")
         )
+    else:  # SQLite's FTS5 table (forum.search.index), written directly for the same reason
+        with connection.cursor() as cursor:
+            for q in questions:
+                cursor.execute(FTS_DELETE, [q.pk])
+                cursor.execute(FTS_INSERT, [q.pk, q.title, "", q.body, ""])
 
 
 def make_world(state, *, anonymous=False) -> World:

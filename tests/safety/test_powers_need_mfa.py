@@ -83,6 +83,8 @@ MEMBER_PAGES = {
     "forum:category",
     "forum:tag",
     "forum:search",
+    "forum:tags",
+    "forum:unanswered",
     "forum:markdown_preview",
     "notifications:centre",
     "notifications:read",

@@ -1,5 +1,0 @@
-from django import forms
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search questions", max_length=200, required=False)
