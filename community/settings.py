@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "django.contrib.sitemaps",  # its templates render sitemap.xml (forum.discovery)
     "django.contrib.postgres",
     "channels",
     "django_htmx",
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "accounts",
     "forum",
+    "forum.discovery",  # sitemaps, feeds, page metadata, manifest (its template tags need an app)
 ]
 
 MIDDLEWARE = [

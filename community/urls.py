@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
+    path("", include("forum.discovery.urls")),  # robots.txt, sitemaps, feeds, manifest, offline page
     path("", include("forum.urls")),
 ]
 
