@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from accounts.models import ExpertCredential, User
 from community.site import absolute_url
-from forum.models import Answer, Category, Question
+from forum.models import Answer, Category, Question, Status
 
 FEED_ITEMS = 30
 ANONYMOUS_NAME = "Anonymous member"
@@ -124,7 +124,12 @@ class CategoryQuestionsFeed(QuestionFeed):
 
 class TagQuestionsFeed(QuestionFeed):
     def get_object(self, request, slug):
-        return Subject(path=request.path, thing=get_object_or_404(Tag, slug=slug))
+        # A tag used only on questions that are not public has no feed: its name alone may be private.
+        tag = get_object_or_404(
+            Tag.objects.filter(forum_taggedquestion_items__content_object__status=Status.APPROVED).distinct(),
+            slug=slug,
+        )
+        return Subject(path=request.path, thing=tag)
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: questions tagged {obj.thing.name}"

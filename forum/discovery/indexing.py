@@ -38,14 +38,18 @@ def url_name(request) -> str:
 
 def is_indexable(request, context) -> bool:
     """May search engines index this page? Public pages only; a question page only while the question is
-    approved (its author sees their pending question, moderators hidden ones: noindex); a member's profile
-    only for verified experts (other members' profiles are personal)."""
+    approved (its author sees their pending question, moderators hidden ones: noindex); a tag's page only
+    when it lists public questions; a member's profile only for verified experts (other members' profiles
+    are personal)."""
     if request is None or getattr(request, "method", "GET") != "GET":
         return False
     name = url_name(request)
     if name == "forum:question":
         question = context.get("question")
         return bool(question is not None and question.is_public)
+    if name == "forum:tag":  # a tag used only on questions that are not public: its name may be private
+        page = context.get("page")
+        return bool(page is not None and page.items)
     if name == "accounts:profile":
         member = context.get("member")
         return bool(member is not None and not member.is_deleted and member.active_expert)

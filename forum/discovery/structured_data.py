@@ -1,8 +1,8 @@
 """schema.org QAPage JSON-LD for a public question page, and the plain-text excerpts that page metadata
 (descriptions, OpenGraph, Twitter cards) and feeds use.
 
-Built from public data only: the approved question (never the viewer's pending edit) and its approved
-answers, as any visitor sees them. Authors are named as the page names them: an anonymous asker (and the
+Built from public data only: the approved question (its row: an author's pending edit is a separate
+Revision) and its approved answers, as any visitor sees them, whoever's page they were read for. Authors are named as the page names them: an anonymous asker (and the
 asker's own replies on their anonymous question) and deleted members get no `author` at all.
 Google's QAPage documentation: Question needs name, answerCount and, when answered, acceptedAnswer or
 suggestedAnswer; Answer needs text, and should have url, datePublished, upvoteCount and author.
@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from community.site import absolute_url
-from forum import page_cache, selectors
+from forum import page_cache
 from forum.models import Answer, Question
 
 # Inside <script>, JSON must not be able to close the element or open a comment.
@@ -46,7 +46,7 @@ def _answer(question: Question, answer: Answer) -> dict:
         "datePublished": answer.approved_at or answer.created_at,
         "dateCreated": answer.created_at,
         "upvoteCount": max(answer.score, 0),
-        "url": absolute_url(answer.get_absolute_url()),
+        "url": absolute_url(f"{question.get_absolute_url()}#answer-{answer.pk}"),
     }
     author = _person(
         answer.author, anonymous=question.is_anonymous and answer.author_id == question.author_id
@@ -58,9 +58,7 @@ def _answer(question: Question, answer: Answer) -> dict:
 
 def qa_page(question: Question, answers: list[Answer]) -> dict:
     """The QAPage document for `question` (approved) and its approved `answers`."""
-    answers = [a for a in answers if a.is_public]  # belt and braces: the callers pass public answers only
-    for answer in answers:
-        answer.question = question  # get_absolute_url reads the question; it is this one
+    answers = [a for a in answers if a.is_public]
     accepted = next((a for a in answers if a.pk == question.accepted_answer_id), None)
     suggested = [a for a in answers if a is not accepted]
     entity = {
@@ -83,23 +81,21 @@ def qa_page(question: Question, answers: list[Answer]) -> dict:
     return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": entity}
 
 
-def _public_qa_page_json(question_id: int) -> str:
-    question = selectors.public_question(question_id)
-    if question is None:
-        return ""
-    document = qa_page(question, selectors.public_answers(question))
+def _as_script_json(document: dict) -> str:
     return json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
 
 
-def qa_page_script(question_id: int) -> SafeString:
-    """The <script type="application/ld+json"> element for a question's page ("" unless it is public), kept
-    in the cache until the question's page changes (forum.page_cache), so members' pages pay one cache read."""
-    body = page_cache.remember(
-        f"jsonld:{question_id}",
-        [page_cache.question_scope(question_id)],
-        lambda: _public_qa_page_json(question_id),
-    )
-    if not body:
+def qa_page_script(question: Question, answers: list[Answer]) -> SafeString:
+    """The <script type="application/ld+json"> element for a public question's page, from the question and
+    answers the page already read (no query of its own): only the answers that are public go in, whoever is
+    looking (a moderator's page also lists hidden ones, an author's their pending ones). Kept in the cache
+    until the question's page changes (forum.page_cache), so members' pages do not rebuild it."""
+    if not question.is_public:
         return mark_safe("")
-    # The JSON is escaped for a <script> element above (_SCRIPT_ESCAPES).
+    body = page_cache.remember(
+        f"jsonld:{question.pk}",
+        [page_cache.question_scope(question.pk)],
+        lambda: _as_script_json(qa_page(question, answers)),
+    )
+    # The JSON is escaped for a <script> element (_SCRIPT_ESCAPES).
     return mark_safe(f'<script type="application/ld+json">{body}</script>')

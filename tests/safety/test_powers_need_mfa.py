@@ -102,6 +102,23 @@ MEMBER_PAGES = {
     "forum:privacy",
     "forum:comment_policy",
     r"^media/(?P<path>.*)$",  # development only (DEBUG)
+    # forum.discovery: public, the same for everyone (robots.txt, sitemaps, feeds, manifest, offline page)
+    "discovery:robots",
+    "discovery:sitemap",
+    "discovery:sitemap_section",
+    "discovery:manifest",
+    "discovery:service_worker",
+    "discovery:offline",
+    "discovery:feed_questions",
+    "discovery:feed_questions_atom",
+    "discovery:feed_category",
+    "discovery:feed_category_atom",
+    "discovery:feed_tag",
+    "discovery:feed_tag_atom",
+    "discovery:feed_featured",
+    "discovery:feed_featured_atom",
+    "discovery:feed_expert",
+    "discovery:feed_expert_atom",
 }
 # Member pages about one member's own things: for another member's, they must refuse.
 OWNER_PAGES = {
@@ -249,6 +266,13 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
         "forum:appeal_new": [({"entry_pk": w.warning.pk}, {})],
         "forum:appeal": [({"pk": w.appeal.pk}, {}), ({"pk": w.appeal.pk}, {"action": "close"})],
         "account_confirm_email": [({"key": "not-a-key"}, {})],
+        "discovery:sitemap_section": [({"section": "questions"}, {})],
+        "discovery:feed_category": [({"slug": question.category.slug}, {})],
+        "discovery:feed_category_atom": [({"slug": question.category.slug}, {})],
+        "discovery:feed_tag": [({"slug": "sleep"}, {})],
+        "discovery:feed_tag_atom": [({"slug": "sleep"}, {})],
+        "discovery:feed_expert": [({"pk": w.expert_answer.author_id}, {})],
+        "discovery:feed_expert_atom": [({"pk": w.expert_answer.author_id}, {})],
         "account_reset_password_from_key": [({"uidb36": "1", "key": "not-a-key"}, {})],
     }
 

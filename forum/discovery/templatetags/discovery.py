@@ -70,6 +70,10 @@ def _page_specifics(name: str, context) -> tuple[str, str, str, list[Alternate]]
     return site, SITE_DESCRIPTION, "website", []
 
 
+def _qa_page(context):
+    return qa_page_script(context["question"], list(context.get("answers") or []))
+
+
 @register.inclusion_tag("discovery/_head.html", takes_context=True)
 def page_metadata(context):
     request = context.get("request")
@@ -87,6 +91,6 @@ def page_metadata(context):
         "og_type": og_type,
         "image": absolute_url(static("img/icons/icon-512.png")),
         "feeds": feeds,
-        "jsonld": qa_page_script(context["question"].pk) if indexable and name == "forum:question" else "",
+        "jsonld": _qa_page(context) if indexable and name == "forum:question" else "",
         "SITE_NAME": settings.SITE_NAME,
     }
