@@ -36,17 +36,25 @@ def url_name(request) -> str:
     return match.view_name if match else ""
 
 
+# Pages about one object: indexable only when the page really shows it (an error page raised inside the
+# view, such as a 404 for an unknown category, has the same URL name but not the object).
+OBJECT_OF_PAGE = {"forum:category": "category", "forum:tag": "tag", "forum:question": "question"}
+
+
 def is_indexable(request, context) -> bool:
     """May search engines index this page? Public pages only; a question page only while the question is
     approved (its author sees their pending question, moderators hidden ones: noindex); a tag's page only
     when it lists public questions; a member's profile only for verified experts (other members' profiles
-    are personal)."""
+    are personal); never an error page."""
     if request is None or getattr(request, "method", "GET") != "GET":
         return False
+    if "exception" in context or "request_path" in context:  # Django's error pages (404, 403)
+        return False
     name = url_name(request)
+    if name in OBJECT_OF_PAGE and context.get(OBJECT_OF_PAGE[name]) is None:
+        return False
     if name == "forum:question":
-        question = context.get("question")
-        return bool(question is not None and question.is_public)
+        return bool(context["question"].is_public)
     if name == "forum:tag":  # a tag used only on questions that are not public: its name may be private
         page = context.get("page")
         return bool(page is not None and page.items)

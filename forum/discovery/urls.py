@@ -2,6 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import feeds, views
+from . import sitemap_views as own_sitemap_views
 from .sitemaps import SITEMAPS
 
 app_name = "discovery"
@@ -18,8 +19,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
+        own_sitemap_views.sitemap_section,
         name="sitemap_section",
     ),
     path("manifest.webmanifest", views.manifest, name="manifest"),

@@ -120,3 +120,18 @@ def test_pages_link_to_their_feeds(client, settings, world):
         }, url
         assert client.get(feed).status_code == 200
     assert alternates(world.public.get_absolute_url()) == set()
+
+
+def test_error_pages_say_noindex_and_still_render(client, world):
+    for url in (
+        reverse("forum:category", args=["no-such-category"]),
+        reverse("forum:question", args=[999999, "gone"]),
+        reverse("forum:tag", args=["no-such-tag"]),
+        reverse("accounts:profile", args=[999999]),
+        world.private[2].get_absolute_url(),  # hidden: a 404 for visitors
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        html = response.content.decode()
+        assert robots(html) == "noindex", url
+        assert "og:title" not in metadata(html).meta
