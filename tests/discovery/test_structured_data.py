@@ -15,7 +15,7 @@ from datetime import datetime
 import pytest
 from django.urls import reverse
 
-from tests.discovery.conftest import SECRETS, metadata
+from tests.discovery.conftest import SECRETS, metadata, question
 from tests.factories import make_moderator
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +177,13 @@ def test_pages_other_than_public_question_pages_have_no_qa_page(client, world):
         assert metadata(response.content.decode()).jsonld == []
     client.force_login(world.private[0].author)
     assert metadata(client.get(world.private[0].get_absolute_url()).content.decode()).jsonld == []
+
+
+def test_a_title_cannot_break_out_of_the_json_ld_element(client):
+    title = "Is </script><script>alert(1)</script> <!-- safe & sound?"
+    hostile = question(title)
+    html = client.get(hostile.get_absolute_url()).content.decode()
+    start = html.index('<script type="application/ld+json">')
+    block = html[start : html.index("</script>", start)]
+    assert "<" not in block.removeprefix('<script type="application/ld+json">')  # escaped as \u003C
+    assert qa_page(client, hostile.get_absolute_url())["mainEntity"]["name"] == title
