@@ -67,3 +67,22 @@ def test_sitemap_timing():
     for path in ("/sitemap.xml", "/sitemap-questions.xml", "/sitemap-questions.xml?p=2", "/feeds/questions/"):
         ms, queries, size = _measure(client, path)
         print(f"{path:<34} {ms:>10.1f} {queries:>8} {size:>10,}")
+
+
+def test_qa_page_build_timing(settings):
+    """Building a question page's JSON-LD (what a cache miss costs): 5 and 300 answers."""
+    from forum import selectors
+    from forum.discovery.structured_data import qa_page_script
+    from tests.factories import AnswerFactory, QuestionFactory
+
+    settings.PAGE_CACHE_SECONDS = 0  # build every time
+    for count in (5, 300):
+        question = QuestionFactory()
+        AnswerFactory.create_batch(count, question=question, body="Drink water. " * 40)
+        answers = selectors.public_answers(question)
+        times = []
+        for _ in range(10):
+            start = time.perf_counter()
+            qa_page_script(question, answers)
+            times.append((time.perf_counter() - start) * 1000)
+        print(f"\nJSON-LD of a {count}-answer question: {statistics.median(times):.2f} ms (median of 10)")
