@@ -3,7 +3,8 @@ on SQLite by default (DATABASE_URL selects PostgreSQL as for the tests).
 
 Run: .venv/bin/python -m pytest -q -s -p no:cacheprovider bench/sitemap_timing.py
 Prints the median of 5 requests for the sitemap index, the first (50,000 URLs) and second (10,000 URLs) page
-of the questions section, and the newest-questions feed, with the SQL queries each made."""
+of the questions section, and the newest-questions feed, with the SQL queries each made; and the time to
+build a question page's JSON-LD (a page-cache miss) for 5 and 300 answers."""
 
 import statistics
 import time
@@ -14,8 +15,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from forum import selectors
+from forum.discovery.structured_data import qa_page_script
 from forum.models import Question, Status
-from tests.factories import UserFactory, category
+from tests.factories import AnswerFactory, QuestionFactory, UserFactory, category
 
 pytestmark = pytest.mark.django_db
 QUESTIONS = 60_000
@@ -71,10 +74,6 @@ def test_sitemap_timing():
 
 def test_qa_page_build_timing(settings):
     """Building a question page's JSON-LD (what a cache miss costs): 5 and 300 answers."""
-    from forum import selectors
-    from forum.discovery.structured_data import qa_page_script
-    from tests.factories import AnswerFactory, QuestionFactory
-
     settings.PAGE_CACHE_SECONDS = 0  # build every time
     for count in (5, 300):
         question = QuestionFactory()
