@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "django.contrib.sitemaps",  # its templates render sitemap.xml (forum.discovery)
     "django.contrib.postgres",
     "channels",
     "django_htmx",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "community.notifications",
     "accounts",
     "forum",
+    "forum.discovery",  # sitemaps, feeds, page metadata, manifest (its template tags need an app)
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("community.notifications.urls")),
     path("api/v1/", include("forum.api.urls")),  # the read API (forum.api)
     path("embed/", include("forum.embed.urls")),  # the "Ask our experts" box (forum.embed)
+    path("", include("forum.discovery.urls")),  # robots.txt, sitemaps, feeds, manifest, offline page
     path("", include("forum.urls")),
 ]
 

@@ -1,5 +1,6 @@
 """Thin adapters from HTTP to services and selectors."""
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -11,7 +12,7 @@ from community.live import events
 from community.notifications import services as notifications
 from forum import selectors
 from forum.curation import selectors as curation_selectors
-from forum.models import Category, Status, is_moderator
+from forum.models import Category, Status, TaggedQuestion, is_moderator
 from forum.moderation.forms import RejectForm
 from forum.posting.forms import AnswerForm
 from forum.reading import scores as page_scores
@@ -87,7 +88,13 @@ def category_detail(request, slug):
 
 @page_cache.list_page
 def tag_detail(request, slug):
-    tag = page_cache.remember(f"tag:{slug}", [], lambda: get_object_or_404(Tag, slug=slug))
+    # A tag only non-public questions carry is not shown (its name would tell what someone asked): 404.
+    public = TaggedQuestion.objects.filter(tag=OuterRef("pk"), content_object__status=Status.APPROVED)
+    tag = page_cache.remember(
+        f"tag:{slug}",
+        [page_cache.LISTS],
+        lambda: get_object_or_404(Tag.objects.filter(Exists(public)), slug=slug),
+    )
     live, page = _public_list(
         f"tag:{slug}",
         events.tag_stream(slug),

@@ -115,6 +115,23 @@ MEMBER_PAGES = {
     "embed:box",
     "embed:items",
     "embed:demo",
+    # forum.discovery: public, the same for everyone (robots.txt, sitemaps, feeds, manifest, offline page)
+    "discovery:robots",
+    "discovery:sitemap",
+    "discovery:sitemap_section",
+    "discovery:manifest",
+    "discovery:service_worker",
+    "discovery:offline",
+    "discovery:feed_questions",
+    "discovery:feed_questions_atom",
+    "discovery:feed_category",
+    "discovery:feed_category_atom",
+    "discovery:feed_tag",
+    "discovery:feed_tag_atom",
+    "discovery:feed_featured",
+    "discovery:feed_featured_atom",
+    "discovery:feed_expert",
+    "discovery:feed_expert_atom",
 }
 # Member pages about one member's own things: for another member's, they must refuse.
 OWNER_PAGES = {
@@ -268,6 +285,13 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
         "api:get_tag": [({"slug": "sleep"}, {})],
         "api:get_expert": [({"expert_id": w.credential.user_id}, {})],
         "account_confirm_email": [({"key": "not-a-key"}, {})],
+        "discovery:sitemap_section": [({"section": "questions"}, {})],
+        "discovery:feed_category": [({"slug": question.category.slug}, {})],
+        "discovery:feed_category_atom": [({"slug": question.category.slug}, {})],
+        "discovery:feed_tag": [({"slug": "sleep"}, {})],
+        "discovery:feed_tag_atom": [({"slug": "sleep"}, {})],
+        "discovery:feed_expert": [({"pk": w.expert_answer.author_id}, {})],
+        "discovery:feed_expert_atom": [({"pk": w.expert_answer.author_id}, {})],
         "account_reset_password_from_key": [({"uidb36": "1", "key": "not-a-key"}, {})],
     }
 

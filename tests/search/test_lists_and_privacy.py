@@ -146,3 +146,22 @@ def test_unanswered_lists_public_questions_without_a_public_answer_newest_first(
     older = client.get(url, {"before": cursor})
     assert [q.title for q in older.context["page"].items] == [only_pending_answer.title]
     assert Question.objects.get(pk=answered_q.pk).status == Status.APPROVED
+
+
+def test_a_tag_only_non_public_questions_carry_has_no_page(client, moderator):
+    """A tag's page shows its name: for a tag only a pending question carries, that name would tell the
+    public what someone asked about. It answers 404 until a public question carries it."""
+    pending = services.ask(
+        author=UserFactory(),
+        title="Is a rash after starting lamotrigine dangerous?",
+        body="A rash appeared two weeks after I started.",
+        category=category(),
+        tags=["lamotrigine-rash"],
+        accepted_terms=True,
+    )
+    assert pending.status == Status.PENDING
+    assert client.get(reverse("forum:tag", args=["lamotrigine-rash"])).status_code == 404
+    review.approve(moderator=moderator, item=pending)
+    page = client.get(reverse("forum:tag", args=["lamotrigine-rash"]))
+    assert page.status_code == 200
+    assert "Is a rash after starting lamotrigine dangerous?" in page.content.decode()
