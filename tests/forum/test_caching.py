@@ -154,6 +154,7 @@ def test_a_visitors_pending_message_is_shown_to_them_and_never_cached(client, me
 
 
 def test_approved_question_appears_on_cached_lists(client, moderator, member):
+    published_question(title="Does a warm bath help me fall asleep?")  # the tag has a public page
     question = services.ask(
         author=member,
         title="Is magnesium safe with blood pressure tablets?",
