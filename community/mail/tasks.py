@@ -1,10 +1,12 @@
 """Celery tasks of the outbox: send one email (used by every email the site sends), and the periodic sweep
 and purge (CELERY_BEAT_SCHEDULE)."""
 
+import time
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import OperationalError
 
 from community.celery import enqueue
 from community.mail import delivery
@@ -13,6 +15,9 @@ from community.mail import delivery
 # for most of a day; after that the sweep keeps trying.
 MAX_RETRIES = 10
 MAX_DELAY_SECONDS = 3600
+# In-process (no broker) retries run at once: Celery's eager mode ignores the countdown. A short pause
+# instead, on the task thread, which no request waits for.
+IN_PROCESS_MAX_PAUSE_SECONDS = 5
 
 
 def retry_delay(retries: int) -> int:
@@ -25,11 +30,14 @@ def send_email(self, email_id: int) -> str:
     """Send outbox row `email_id` once, however often this task runs (community.mail.delivery.deliver)."""
     try:
         result = delivery.deliver(email_id)
-    except delivery.TransientMailError as exc:
+    except (delivery.TransientMailError, OperationalError) as exc:  # mail server or database: try again
         if self.request.retries >= self.max_retries:
             delivery.give_up(email_id)
             return "gave up"
-        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from None
+        countdown = retry_delay(self.request.retries)
+        if self.request.is_eager:
+            time.sleep(min(countdown, IN_PROCESS_MAX_PAUSE_SECONDS))
+        raise self.retry(exc=delivery.TransientMailError(type(exc).__name__), countdown=countdown) from None
     if result.outcome == "busy" and not self.request.is_eager:  # in-process: the holder finishes it
         raise self.retry(countdown=result.wait_seconds, max_retries=None)
     return result.outcome
