@@ -1,6 +1,6 @@
 """A moderator's click does not wait for the mail server: with an SMTP server that takes 5 s to answer, the
-Approve button's result shows within the usual time
-(a click's round trip and htmx swap; 2.5 s leaves room on a busy machine, half the mail server's 5 s), and the author's email arrives afterwards, sent by the
+Approve button's result shows within the usual time (a click's round trip and htmx swap: 2.5 s leaves room
+on a busy machine, half the mail server's 5 s), and the author's email arrives afterwards, sent by the
 embedded site's in-process task thread (what `make run` does without REDIS_URL)."""
 
 import time
