@@ -31,7 +31,7 @@ test: $(STAMP)
 # production runs `celery -A community worker` and one `celery -A community beat` (README "Background work").
 worker: $(STAMP)
 	@test -n "$(REDIS_URL)" || (echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): the worker needs a broker."; exit 2)
-	$(BIN)/celery -A community worker --beat --loglevel INFO --schedule $(VENV)/celerybeat-schedule
+	$(BIN)/celery -A community worker --beat --loglevel INFO --schedule celerybeat-schedule
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

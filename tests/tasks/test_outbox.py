@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from community import celery as community_celery
@@ -244,3 +245,16 @@ def _parts(message) -> dict:
         "alternatives": [],
         "content_subtype": "plain",
     }
+
+
+def test_the_admin_lists_waiting_emails_without_their_address_or_content(client, admin_user):
+    with transaction.atomic():
+        email = queue_email(a_message(to="private@example.org", subject="Your question about panic"))
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:mail_outboundemail_changelist"))
+    detail = client.get(reverse("admin:mail_outboundemail_change", args=[email.pk]))
+    assert listing.status_code == detail.status_code == 200
+    assert f">{email.pk}<" in listing.content.decode()
+    for page in (listing, detail):
+        assert "private@example.org" not in page.content.decode()
+        assert "panic" not in page.content.decode()

@@ -63,7 +63,10 @@ def test_vote_answer_and_approval_answer_at_once_while_the_mail_server_takes_fiv
         approval = timed_post(
             client, reverse("forum:moderation_decide", args=["answer", pending.pk]), {"decision": "approve"}
         )
-        assert (vote, answer, approval) < (USUAL_SECONDS,) * 3 and max(vote, answer, approval) < USUAL_SECONDS
+        print(
+            f"request seconds with a 5 s mail server: vote {vote:.3f}, answer {answer:.3f}, approval {approval:.3f}"
+        )
+        assert max(vote, answer, approval) < USUAL_SECONDS, (vote, answer, approval)
 
         # The emails still go: the asker's "an expert answered" and the author's "approved", one each.
         received = smtp.wait_for(2, timeout=30)
