@@ -258,3 +258,33 @@ def test_the_admin_lists_waiting_emails_without_their_address_or_content(client,
     for page in (listing, detail):
         assert "private@example.org" not in page.content.decode()
         assert "panic" not in page.content.decode()
+
+
+def _use_broker(url: str) -> str:
+    """Publish to `url` from now on (Celery keeps its connection and producer pools per broker)."""
+    app = community_celery.app
+    previous, app.conf.broker_url = app.conf.broker_url, url
+    app._pool = None
+    app.amqp._producer_pool = None
+    return previous
+
+
+def test_an_unreachable_broker_fails_no_request_and_the_sweep_sends_the_email_later(
+    django_capture_on_commit_callbacks, caplog
+):
+    community_celery.app.conf.task_always_eager = False
+    previous = _use_broker("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        with caplog.at_level(logging.INFO), django_capture_on_commit_callbacks(execute=True):
+            email = queue_email(a_message(to="waiting@example.org"))  # the commit goes through
+    finally:
+        _use_broker(previous)
+        community_celery.app.conf.task_always_eager = True
+    assert "Error calling" in caplog.text  # the enqueue did fail (logged by Django, without the message)
+    assert "waiting@example.org" not in caplog.text
+    email.refresh_from_db()
+    assert email.sent_at is None and email.message["to"] == ["waiting@example.org"]  # kept, not lost
+
+    OutboundEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert tasks.send_pending_emails.apply().get() == 1  # beat's sweep, once the broker is back
+    assert [m.to for m in mail.outbox] == [["waiting@example.org"]]
