@@ -23,6 +23,7 @@ from community.audit import log as audit
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
 
+from . import tasks
 from .models import User
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ def delete_account(*, user: User, password: str) -> User:
         actor=None, action=AuditEntry.Action.DELETE_ACCOUNT, target=user, reason="Deleted by the member."
     )
     log.info("An account was deleted by its member.")
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    tasks.delete_files_after_commit(files)
 
     page_cache.everything_changed()  # cached pages must not show the name any longer
     return user
