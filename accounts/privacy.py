@@ -21,6 +21,7 @@ from django.utils import timezone
 from community import page_cache
 from community.audit import log as audit
 from community.audit.models import AuditEntry
+from community.mail.outbox import forget_unsent_to
 from community.notifications.models import Notification
 
 from . import tasks
@@ -167,6 +168,7 @@ def delete_account(*, user: User, password: str) -> User:
     for erase in ERASERS:
         erase(user)
     user.username = f"deleted-{user.pk}"
+    forget_unsent_to(user.email)  # emails still waiting in the outbox carry the address
     user.email = ""
     user.first_name = user.last_name = ""
     user.display_name = ""

@@ -32,3 +32,12 @@ def queue_email(message, *, key: str | None = None) -> OutboundEmail | None:
             return None
     enqueue_on_commit(tasks.send_email, email.pk)
     return email
+
+
+def forget_unsent_to(address: str) -> int:
+    """Delete the emails still waiting for `address` (an account being erased: nothing more goes to it).
+    Waiting emails are few (sent ones keep no address), so they are read rather than matched in SQL, which
+    SQLite's JSON support cannot do for a list."""
+    waiting = OutboundEmail.objects.filter(sent_at__isnull=True).values_list("pk", "message")
+    ids = [pk for pk, message in waiting.iterator() if address in message.get("to", [])]
+    return OutboundEmail.objects.filter(pk__in=ids).delete()[0]

@@ -288,3 +288,16 @@ def test_an_unreachable_broker_fails_no_request_and_the_sweep_sends_the_email_la
     OutboundEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     assert tasks.send_pending_emails.apply().get() == 1  # beat's sweep, once the broker is back
     assert [m.to for m in mail.outbox] == [["waiting@example.org"]]
+
+
+def test_deleting_an_account_drops_the_emails_still_waiting_for_it(client):
+    member, other = UserFactory(), UserFactory()
+    with transaction.atomic():  # queued, not yet sent (no commit hooks run in this test)
+        queue_email(a_message(to=member.email, subject="Your answer was approved"))
+        kept = queue_email(a_message(to=other.email))
+    client.force_login(member)
+    response = client.post(
+        reverse("accounts:delete_account"), {"password": "correct horse battery", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    assert list(OutboundEmail.objects.values_list("pk", flat=True)) == [kept.pk]
