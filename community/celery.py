@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from celery import Celery
 from celery.signals import before_task_publish
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import connections, transaction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
 
@@ -56,14 +56,14 @@ def enqueue(task, *args, **kwargs) -> None:
     elif settings.TASKS_IN_PROCESS_INLINE:
         task.apply(args=args, kwargs=kwargs)
     else:
-        close_old_connections()
         _in_process.submit(_run_in_process, task, args, kwargs)
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Enqueue `task` once the current transaction commits (at once outside one); never for a rollback.
-    robust: a broker that cannot be reached does not fail the request that already committed; what the task
-    would have done is picked up again by the periodic sweep (community.mail.tasks.send_pending_emails)."""
+    robust: a broker that cannot be reached does not fail the request that already committed (logged). An
+    email whose task was lost so is sent by the periodic sweep (community.mail.tasks.send_pending_emails);
+    other tasks are lost (a file deletion leaves the file behind)."""
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs), robust=True)
 
 
