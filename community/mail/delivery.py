@@ -9,11 +9,14 @@ row's being marked sent (SMTP has no way to ask "did you get it?").
 
 import logging
 import smtplib
+import time
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import OperationalError
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -31,6 +34,7 @@ class TransientMailError(Exception):
 # Refused recipients or sender will be refused again: retrying cannot help.
 PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)  # OSError: refused connection, timeout, DNS
+MARK_SENT_ATTEMPTS = 5
 
 
 def _message(parts: dict, connection) -> EmailMultiAlternatives:
@@ -59,7 +63,7 @@ class Delivery:
 
 def deliver(email_id: int) -> Delivery:
     """Send outbox row `email_id` unless it was sent already. Raises TransientMailError when the mail server
-    fails in a way worth retrying (the row is released for the retry)."""
+    (or the database, after the claim) fails in a way worth retrying (the row is released for the retry)."""
     now = timezone.now()
     lease = timedelta(seconds=settings.MAIL_OUTBOX_LEASE_SECONDS)
     claimable = OutboundEmail.objects.filter(sent_at__isnull=True).filter(
@@ -71,20 +75,35 @@ def deliver(email_id: int) -> Delivery:
             return Delivery("done")
         # Another worker is sending it now; if that worker dies, this retry takes over when its lease ends.
         return Delivery("busy", max(1.0, (held["claimed_until"] - now).total_seconds() + 1))
-    email = OutboundEmail.objects.get(pk=email_id)
     rows = OutboundEmail.objects.filter(pk=email_id)
     try:
+        email = rows.get()
         with get_connection() as connection:
             _message(email.message, connection).send()
     except PERMANENT_ERRORS as exc:
         rows.update(claimed_until=None, failed_at=timezone.now(), last_error=type(exc).__name__)
         log.warning("Email #%s refused by the mail server (%s); not retried", email_id, type(exc).__name__)
         return Delivery("failed")
-    except TRANSIENT_ERRORS as exc:
-        rows.update(claimed_until=None, last_error=type(exc).__name__)
+    except (*TRANSIENT_ERRORS, OperationalError) as exc:
+        # Released for the retry (if the database lets us; else the lease runs out).
+        with suppress(OperationalError):
+            rows.update(claimed_until=None, last_error=type(exc).__name__)
         raise TransientMailError(type(exc).__name__) from None
-    rows.update(sent_at=timezone.now(), claimed_until=None, message={}, last_error="")
+    _mark_sent(rows)
     return Delivery("sent")
+
+
+def _mark_sent(rows) -> None:
+    """The email is out: recording it is what keeps it from going twice, so a database hiccup here is
+    tried again for a few seconds before it is given up (the lease then runs out and it may go again)."""
+    for attempt in range(MARK_SENT_ATTEMPTS):
+        try:
+            rows.update(sent_at=timezone.now(), claimed_until=None, message={}, last_error="")
+            return
+        except OperationalError:
+            if attempt == MARK_SENT_ATTEMPTS - 1:
+                raise
+            time.sleep(1)
 
 
 def give_up(email_id: int) -> None:

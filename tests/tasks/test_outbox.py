@@ -7,17 +7,19 @@ import json
 import logging
 import smtplib
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from community import celery as community_celery
-from community.mail import tasks
+from community.mail import delivery, tasks
 from community.mail.models import OutboundEmail
 from community.mail.outbox import queue_email
 from community.notifications.services import notify
@@ -301,3 +303,25 @@ def test_deleting_an_account_drops_the_emails_still_waiting_for_it(client):
     )
     assert response.status_code == 302
     assert list(OutboundEmail.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_a_database_hiccup_while_recording_the_send_does_not_send_it_twice(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    update, failed = QuerySet.update, []
+
+    def update_failing_once_on_sent(self, **kwargs):
+        if "sent_at" in kwargs and not failed:
+            failed.append(True)
+            raise OperationalError("database is locked")
+        return update(self, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "update", update_failing_once_on_sent)
+    monkeypatch.setattr(delivery, "time", SimpleNamespace(sleep=lambda seconds: None))
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_email(a_message())
+    assert failed and len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert email.sent_at is not None and email.attempts == 1
+    assert tasks.send_email.apply(args=[email.pk]).get() == "done"
+    assert len(mail.outbox) == 1
