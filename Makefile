@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint format bench screenshots clean
+.PHONY: run test worker lint format bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# A Celery worker with beat inside it, against REDIS_URL (required), for a local try of background work;
+# production runs `celery -A community worker` and one `celery -A community beat` (README "Background work").
+worker: $(STAMP)
+	@test -n "$(REDIS_URL)" || (echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): the worker needs a broker."; exit 2)
+	$(BIN)/celery -A community worker --beat --loglevel INFO --schedule celerybeat-schedule
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

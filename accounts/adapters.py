@@ -2,18 +2,29 @@ import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from allauth.core import context as allauth_context  # send_mail's `context` argument hides the module
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sites.shortcuts import get_current_site
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from community.mail.outbox import queue_email
 from community.redirects import is_safe_redirect
 from community.site import absolute_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Allauth behaviour specific to this community."""
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth's emails (verification, password reset, ...) go through the outbox like ours: a task sends
+        # them after the commit, so no request waits for the mail server (community.mail). The context is
+        # the one allauth's own send_mail builds.
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        queue_email(self.render_mail(template_prefix, email, ctx))
 
     def populate_username(self, request, user):
         # Email is the login; the internal username is a random handle so the email never leaks through it.

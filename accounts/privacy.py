@@ -21,8 +21,10 @@ from django.utils import timezone
 from community import page_cache
 from community.audit import log as audit
 from community.audit.models import AuditEntry
+from community.mail.outbox import forget_unsent_to
 from community.notifications.models import Notification
 
+from . import tasks
 from .models import User
 
 log = logging.getLogger(__name__)
@@ -166,6 +168,7 @@ def delete_account(*, user: User, password: str) -> User:
     for erase in ERASERS:
         erase(user)
     user.username = f"deleted-{user.pk}"
+    forget_unsent_to(user.email)  # emails still waiting in the outbox carry the address
     user.email = ""
     user.first_name = user.last_name = ""
     user.display_name = ""
@@ -181,7 +184,7 @@ def delete_account(*, user: User, password: str) -> User:
         actor=None, action=AuditEntry.Action.DELETE_ACCOUNT, target=user, reason="Deleted by the member."
     )
     log.info("An account was deleted by its member.")
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+    tasks.delete_files_after_commit(files)
 
     page_cache.everything_changed()  # cached pages must not show the name any longer
     return user

@@ -8,6 +8,7 @@ from django.db import transaction
 from community import crisis_lines as crisis
 from community import page_cache
 
+from . import tasks
 from .avatars import square_sizes, validate_avatar
 from .models import User
 
@@ -51,6 +52,5 @@ def update_profile(
     user.full_clean(exclude=["password", "username", "email"])
     user.save()
     page_cache.everything_changed()  # name, location and photo beside their posts on cached pages
-    if old_files:
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in old_files])
+    tasks.delete_files_after_commit(old_files)
     return user

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "community.audit",
     "community.notifications",
+    "community.mail",
     "accounts",
     "forum",
     "forum.discovery",  # sitemaps, feeds, page metadata, manifest (its template tags need an app)
@@ -212,6 +213,51 @@ else:
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# --- Background work (community/celery.py; README "Background work"): Celery on the Redis broker. Without
+# REDIS_URL, tasks run in this process after the commit, on a background thread: no worker to start.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True  # results are not needed: tasks write what they did to the database
+CELERY_RESULT_BACKEND = None
+# A task's message is acknowledged only once it finished; a worker that dies mid-task (even kill -9) leaves
+# it unacknowledged, and Redis gives it to another worker after the visibility timeout. The tasks' own
+# records (community.mail's outbox) make that second run send nothing twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a slow email holds one message, not a batch others could run
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Look for abandoned messages every tenth of the timeout (at most every 10 s), not kombu's 100 s.
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+# A request that enqueues while Redis is down gives up quickly; the outbox sweep sends the email later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep LOGGING (no personal data in logs)
+CELERY_WORKER_REDIRECT_STDOUTS = False  # the console email backend prints mail as under runserver
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # Expert verifications ending within 30 days: one notice each (idempotent; accounts.tasks).
+    "notify-expiring-experts": {"task": "accounts.tasks.notify_expiring_experts", "schedule": 24 * 3600},
+    # Emails whose enqueue was lost (broker down at commit) or whose retries ran out are tried again.
+    "send-pending-emails": {"task": "community.mail.tasks.send_pending_emails", "schedule": 5 * 60},
+    # Sent outbox rows are kept a week (idempotency and support), then deleted.
+    "purge-sent-emails": {"task": "community.mail.tasks.purge_sent_emails", "schedule": 24 * 3600},
+    "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 24 * 3600},
+}
+# Tests only: run in-process tasks inline at the commit instead of on the task thread.
+TASKS_IN_PROCESS_INLINE = False
+# How long one worker holds an email it is sending before another may take it over (longer than
+# EMAIL_TIMEOUT), how long sent rows are kept, and when /healthz calls the queue stalled.
+MAIL_OUTBOX_LEASE_SECONDS = int(os.environ.get("MAIL_OUTBOX_LEASE_SECONDS", "120"))
+MAIL_OUTBOX_KEEP_DAYS = int(os.environ.get("MAIL_OUTBOX_KEEP_DAYS", "7"))
+MAIL_RETRY_BACKOFF_SECONDS = int(os.environ.get("MAIL_RETRY_BACKOFF_SECONDS", "30"))
+TASK_QUEUE_STALLED_SECONDS = int(os.environ.get("TASK_QUEUE_STALLED_SECONDS", "300"))
+
 # --- Auth: django-allauth for every account flow; email is the login.
 AUTH_USER_MODEL = "accounts.User"
 # Django's and allauth's backends, each loading the member with their expert credential and their
@@ -262,6 +308,8 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # A hung SMTP server fails the send (and it is retried) instead of holding a worker forever.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <no-reply@localhost>")
@@ -435,5 +483,7 @@ LOGGING = {
         "django.server": {"filters": ["redact_paths"]},
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
+        # Celery's task lines name the task and its id, never its arguments (which are row ids anyway).
+        "celery.app.trace": {"level": "WARNING"},
     },
 }

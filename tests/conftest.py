@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from community.celery import app as celery_app
 from tests.factories import UserFactory, add_totp, make_moderator
 
 pytest_plugins = ["tests.s3_fixtures"]  # moto S3 server fixtures (object-storage tests)
@@ -13,6 +14,16 @@ def _isolated_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_inline(settings):
+    # Tasks (every email) run inline at the commit, with or without REDIS_URL, so a test reads mail.outbox
+    # right after the commit. tests/tasks/ switches to the background thread or a real worker itself.
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    settings.TASKS_IN_PROCESS_INLINE = True
+    yield
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,12 @@ def test_healthz_is_degraded_but_up_when_redis_is_unreachable(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "redis": "unreachable", "status": "degraded"}
+    body = response.json()
+    assert {key: body[key] for key in ("database", "redis", "status")} == {
+        "database": "ok",
+        "redis": "unreachable",
+        "status": "degraded",
+    }
 
 
 class _BrokenConnection:

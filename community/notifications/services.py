@@ -1,21 +1,23 @@
 """Member notifications: stored for the notification centre, sent live on the member's own stream
 (`user.<id>`), and emailed for the important kinds when the member's preferences say so.
 
-Emails leave after the commit and carry no health content beyond the question's title (no post text, no
-rejection reason: the member reads those on the site, logged in).
+Emails are written to the outbox in the change's transaction and sent by a task after the commit
+(community.mail), one per notification however often that task runs. They carry no health content beyond
+the question's title (no post text, no rejection reason: the member reads those on the site, logged in).
 """
 
 import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from community.live import events
+from community.mail.outbox import queue_email
 from community.notifications.models import Notification, NotificationPreference
 from community.site import absolute_url
 
@@ -82,7 +84,7 @@ def notify(recipient, kind: str, text: str, url: str = "", *, about=None, actor=
     if kind in EMAIL_KINDS and _wants_email(recipient, kind):
         title = _question_title(about)
         actor_name = actor.public_name if actor is not None else ""
-        transaction.on_commit(lambda: _send_email(recipient, notification, title, actor_name))
+        _queue_email(recipient, notification, title, actor_name)
     return notification
 
 
@@ -99,7 +101,7 @@ def _question_title(about) -> str:
     return about.question_title
 
 
-def _send_email(recipient, notification: Notification, title: str, actor_name: str = "") -> None:
+def _queue_email(recipient, notification: Notification, title: str, actor_name: str = "") -> None:
     context = {
         "actor": actor_name,
         "notification": notification,
@@ -112,10 +114,8 @@ def _send_email(recipient, notification: Notification, title: str, actor_name: s
     }
     subject = " ".join(render_to_string("notifications/email/notification_subject.txt", context).split())
     body = render_to_string("notifications/email/notification_body.txt", context)
-    try:
-        send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [recipient.email])
-    except Exception as exc:  # the notification is stored and shown; the email is best effort
-        log.warning("Could not send a %s notification email (%s)", notification.kind, type(exc).__name__)
+    message = EmailMessage(f"[{settings.SITE_NAME}] {subject}", body, None, [recipient.email])
+    queue_email(message, key=f"notification:{notification.pk}")
 
 
 # --- Reading ------------------------------------------------------------------------------------------------

@@ -33,8 +33,11 @@ def link_in(message) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def test_sign_up_stores_display_name_and_sends_a_verification_email(client):
-    response = client.post(reverse("account_signup"), signup_data())
+def test_sign_up_stores_display_name_and_sends_a_verification_email(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the email is queued, and sent after the commit
+        response = client.post(reverse("account_signup"), signup_data())
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     user = User.objects.get(email="cindy@example.org")
@@ -64,8 +67,9 @@ def test_unverified_member_cannot_log_in_until_the_email_is_confirmed(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_confirming_the_emailed_link_verifies_and_logs_in(client):
-    client.post(reverse("account_signup"), signup_data())
+def test_confirming_the_emailed_link_verifies_and_logs_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), signup_data())
     confirm_url = link_in(mail.outbox[0])
 
     page = client.get(confirm_url)  # GET only shows the confirm button: mail scanners must not confirm
@@ -105,9 +109,10 @@ def test_wrong_password_is_refused_with_a_message(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_by_email(client):
+def test_password_reset_by_email(client, django_capture_on_commit_callbacks):
     UserFactory(email="ellen@example.org")
-    response = client.post(reverse("account_reset_password"), {"email": "ellen@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": "ellen@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     reset_url = link_in(mail.outbox[0])
@@ -137,10 +142,13 @@ def test_password_reset_for_unknown_email_reveals_nothing(client):
     assert all("/password/reset/key/" not in m.body for m in mail.outbox)
 
 
-def test_change_email_takes_effect_after_the_new_address_is_confirmed(client):
+def test_change_email_takes_effect_after_the_new_address_is_confirmed(
+    client, django_capture_on_commit_callbacks
+):
     member = UserFactory(email="old@example.org")
     client.force_login(member)
-    response = client.post(reverse("account_email"), {"email": "new@example.org", "action_add": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_email"), {"email": "new@example.org", "action_add": ""})
     assert response.status_code == 302
     assert mail.outbox[-1].to == ["new@example.org"]
     member.refresh_from_db()
