@@ -24,6 +24,8 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# On every core (pytest-xdist); PYTEST_ARGS replaces that, e.g. PYTEST_ARGS="tests/forum -x" runs in one process.
+PYTEST_ARGS ?= -n auto --dist load
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

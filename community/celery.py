@@ -18,7 +18,10 @@ from celery import Celery
 from celery.signals import before_task_publish, task_failure, task_prerun, task_retry, task_success
 from django.conf import settings
 from django.db import connections, transaction
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
+from community import redis_health
 from community.metrics import tasks as task_metrics
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
@@ -78,7 +81,15 @@ def enqueue(task, *args, **kwargs) -> None:
     """Run `task` in the background now: on the broker, or (no broker) on this process's task thread, or
     inline when TASKS_IN_PROCESS_INLINE is set (tests that read the result right after the commit)."""
     if not app.conf.task_always_eager:
-        task.apply_async(args=args, kwargs=kwargs)
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except (OperationalError, RedisError, OSError) as exc:
+            # The broker is Redis: its outage is reported once, like the cache's and the live layer's. The
+            # change is committed; an email's row waits for the periodic sweep, other tasks are lost.
+            redis_health.report_down("task broker", exc)
+            log.info("Task %s not queued: the broker is unreachable.", task.name)
+        else:
+            redis_health.report_up("task broker")
     elif settings.TASKS_IN_PROCESS_INLINE:
         task.apply(args=args, kwargs=kwargs)
     else:
@@ -87,7 +98,7 @@ def enqueue(task, *args, **kwargs) -> None:
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Enqueue `task` once the current transaction commits (at once outside one); never for a rollback.
-    robust: a broker that cannot be reached does not fail the request that already committed (logged). An
+    A broker that cannot be reached does not fail the request that already committed (one warning per outage). An
     email whose task was lost so is sent by the periodic sweep (community.mail.tasks.send_pending_emails);
     other tasks are lost (a file deletion leaves the file behind)."""
     transaction.on_commit(lambda: enqueue(task, *args, **kwargs), robust=True)

@@ -147,19 +147,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (README, "Live updates"). Live events also go to a bounded per-stream backlog (Redis Streams, or an
 # in-process deque without Redis) so reconnecting browsers can replay what they missed.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):
-    # Parallel test workers (`make test` runs two) each get a Redis database of their own, as each gets a
-    # test database of its own: one worker's cache.clear() or rate-limit counts never reach another's.
-    # Server processes a test starts inherit the variable and so land in the same database.
+if os.environ.get("PYTEST_XDIST_WORKER") and not os.environ.get("HC_TEST_WORKER_ISOLATED"):
+    # Parallel test workers (`make test` runs one per core) each get a Redis database and a channel prefix of
+    # their own, as each gets a test database of its own: one worker's cache.clear() or rate-limit counts
+    # never reach another's, and Redis pub/sub channels (which span its databases) never cross. Written back
+    # to the environment, so the servers and workers a test starts use the same ones.
     from urllib.parse import urlsplit, urlunsplit
 
-    _url = urlsplit(REDIS_URL)
-    _base = int(_url.path.strip("/") or 0)
     _worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
-    REDIS_URL = urlunsplit(_url._replace(path=f"/{_base + 1 + _worker}"))
+    if REDIS_URL:
+        _url = urlsplit(REDIS_URL)
+        REDIS_URL = urlunsplit(_url._replace(path=f"/{int(_url.path.strip('/') or 0) + 1 + _worker}"))
+        os.environ["REDIS_URL"] = REDIS_URL
+    os.environ.setdefault("CHANNEL_PREFIX", f"hc{_worker}")
+    os.environ["HC_TEST_WORKER_ISOLATED"] = "1"
 CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "hc")
-if os.environ.get("PYTEST_XDIST_WORKER") and "CHANNEL_PREFIX" not in os.environ:
-    CHANNEL_PREFIX += os.environ["PYTEST_XDIST_WORKER"]  # Redis pub/sub channels span its databases
 LIVE_BACKLOG_SIZE = int(os.environ.get("LIVE_BACKLOG_SIZE", "500"))  # events kept per stream for replay
 LIVE_BACKLOG_TTL = int(os.environ.get("LIVE_BACKLOG_TTL", str(7 * 24 * 3600)))  # idle streams expire
 if REDIS_URL:

@@ -87,9 +87,7 @@ class AppServer:
     def __init__(self, env: dict, port: int | None = None, server: str = "uvicorn"):
         self.port = port or free_port()
         self.server = server
-        # The test passes the exact REDIS_URL to use: the server must not shift it again for a test worker.
-        inherited = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}
-        self.env = {**inherited, **env, "PYTHONUNBUFFERED": "1"}
+        self.env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (open for the server's lifetime)
             prefix=f"{server}-{self.port}-", suffix=".log", delete=False
         )
