@@ -69,8 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "community.timing.ServerTimingMiddleware",  # first: Server-Timing covers everything below
-    "community.metrics.http.RequestMetricsMiddleware",  # latency by route name, for /metrics
+    "community.timing.ServerTimingMiddleware",  # first: Server-Timing and /metrics cover everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

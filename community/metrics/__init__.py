@@ -3,7 +3,7 @@
 The shared layer: it imports neither forum nor accounts; they call into it.
 
 - http.py        request latency by route name (never the path: paths carry health topics), responses by
-                 status class, page-cache outcomes (the hit ratio); a middleware
+                 status class, page-cache outcomes (the hit ratio); recorded by community.timing's middleware
 - cache.py       shared page parts (answers, list rows) found in the cache or rendered again (community.page_cache)
 - websockets.py  WebSockets open per process and accepted; an ASGI wrapper in community.asgi
 - live.py        live events published (community.live.events) and copies delivered to sockets (forum.live.consumers)

@@ -1,8 +1,5 @@
 """Request latency by route name and the page cache's outcomes, for every HTTP response."""
 
-import time
-
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from prometheus_client import Counter, Histogram
 
 from community.metrics.labels import series
@@ -44,29 +41,3 @@ def record(request, response, seconds: float) -> None:
     outcome = getattr(response, "page_cache", None)  # set by community.page_cache
     if outcome:
         series(PAGE_CACHE, outcome).inc()
-
-
-class RequestMetricsMiddleware:
-    """Right after community.timing's: the same span of work. Sync or async like the chain below it."""
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request):
-        if iscoroutinefunction(self):
-            return self._acall(request)
-        started = time.perf_counter()
-        response = self.get_response(request)
-        record(request, response, time.perf_counter() - started)
-        return response
-
-    async def _acall(self, request):
-        started = time.perf_counter()
-        response = await self.get_response(request)
-        record(request, response, time.perf_counter() - started)
-        return response
