@@ -81,7 +81,8 @@ def test_a_search_with_filters_finds_its_matches_through_the_gin_index(moderator
         for i in range(2000)
     )
     index.rebuild()
-    filters = search_selectors.Filters(category=category("living-well"), unanswered=True)
+    # Unanswered (a column filter): the category index would compete with the GIN index on these few rows.
+    filters = search_selectors.Filters(unanswered=True)
     matches = filters.apply(Question.objects.filter(status=Status.APPROVED)).filter(
         search_vector=query.to_postgres(query.parse("snoring"))
     )
