@@ -82,11 +82,12 @@ class PrivateRedis:
 class AppServer:
     """`community.asgi:application` in a subprocess of its own, with its own environment and log file:
     uvicorn as in production (uvloop, httptools, websockets; no access log), or daphne (`server="daphne"`,
-    the development server's engine)."""
+    the development server's engine); from the project's directory or, `cwd`, a copy of it elsewhere."""
 
-    def __init__(self, env: dict, port: int | None = None, server: str = "uvicorn"):
+    def __init__(self, env: dict, port: int | None = None, server: str = "uvicorn", cwd: Path = BASE_DIR):
         self.port = port or free_port()
         self.server = server
+        self.cwd = cwd  # the code and the disk it sees: uvicorn imports the application from here
         self.env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (open for the server's lifetime)
             prefix=f"{server}-{self.port}-", suffix=".log", delete=False
@@ -106,7 +107,7 @@ class AppServer:
     def start(self) -> "AppServer":
         self.process = subprocess.Popen(
             self.command(),
-            cwd=BASE_DIR,
+            cwd=self.cwd,
             env=self.env,
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -54,13 +54,13 @@ class Worker:
 
     count = 0
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, cwd: Path = BASE_DIR):
         Worker.count += 1
         self.log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "community", "worker", "--pool", "solo", "--loglevel", "INFO",
              "--without-mingle", "--without-gossip", "--hostname", f"test{Worker.count}-{os.getpid()}@%h"],
-            cwd=BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=cwd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while " ready." not in self.output():
