@@ -7,6 +7,15 @@ import uuid
 from pathlib import Path
 
 
+def add_data_set_arguments(parser) -> None:
+    """Where the scale data set and the benchmark's own Redis database are (make bench, bench.scaling)."""
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hc_bench"),
+    )
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
+
+
 def prepare_environment(args) -> dict:
     run_id = uuid.uuid4().hex[:8]
     static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))

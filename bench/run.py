@@ -36,7 +36,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import log
-from bench.environment import find_pages, prepare_environment, session_for, setup_django
+from bench.environment import (
+    add_data_set_arguments,
+    find_pages,
+    prepare_environment,
+    session_for,
+    setup_django,
+)
 from bench.hot import measure_hot_question
 from bench.live import measure_live
 from bench.machine import machine
@@ -51,11 +57,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hc_bench"),
-    )
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
+    add_data_set_arguments(parser)
     parser.add_argument(
         "--large-database-url",
         default=os.environ.get("BENCH_LARGE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hc_bench_1m"),

@@ -22,7 +22,13 @@ import resource
 import sys
 
 from bench.common import log
-from bench.environment import find_pages, prepare_environment, session_for, setup_django
+from bench.environment import (
+    add_data_set_arguments,
+    find_pages,
+    prepare_environment,
+    session_for,
+    setup_django,
+)
 from bench.pages import run_load
 from bench.servers import rss_kb, start_servers
 
@@ -31,16 +37,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hc_bench"),
-    )
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"))
+    add_data_set_arguments(parser)
     parser.add_argument("--processes", default="1,2", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--load-seconds", type=float, default=10)
     parser.add_argument(
-        "--socket-steps", default="1000,2000,4000,6000", type=lambda s: [int(x) for x in s.split(",")]
+        "--socket-steps",
+        default="1000,2000,4000,8000,12000,16000",
+        type=lambda s: [int(x) for x in s.split(",")],
     )
     parser.add_argument("--events", type=int, default=10)
     parser.add_argument("--latency-budget", type=float, default=1000, help="ms, p99 publish-to-receive")
