@@ -9,6 +9,7 @@ from forum.posting import views as posting_views
 from forum.reading import views as reading_views
 from forum.safety import views as safety_views
 from forum.search import views as search_views
+from forum.similar import views as similar_views
 from forum.voting import views as voting_views
 
 app_name = "forum"
@@ -26,6 +27,7 @@ urlpatterns = [
     # Asking, answering, editing (forum.posting)
     path("ask/", posting_views.ask, name="ask"),
     path("ask/<int:pk>/thanks/", posting_views.ask_done, name="ask_done"),
+    path("ask/similar/", similar_views.similar_questions, name="similar_questions"),  # forum.similar
     path("q/<int:pk>/edit/", posting_views.question_edit, name="question_edit"),
     path("q/<int:pk>/answer/", posting_views.answer_create, name="answer_create"),
     path("q/<int:pk>/history/", posting_views.question_history, name="question_history"),

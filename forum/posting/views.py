@@ -66,10 +66,16 @@ def answer_create(request, pk):
         except ValidationError as error:
             apply_errors(form, error)
         else:
+            # extra_tags names the browser draft this answer came from: the page clears it (static/js/drafts.js).
+            sent = f"answer-{question.pk}"
             if item.status == Status.PENDING:
-                messages.success(request, "Thank you. Your answer will appear once a moderator approves it.")
+                messages.success(
+                    request,
+                    "Thank you. Your answer will appear once a moderator approves it.",
+                    extra_tags=sent,
+                )
             else:
-                messages.success(request, "Your answer is published.")
+                messages.success(request, "Your answer is published.", extra_tags=sent)
             return redirect(item.get_absolute_url())
     answers = selectors.answers_for_page(question, request.user)
     return render(
