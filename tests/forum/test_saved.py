@@ -264,3 +264,25 @@ def test_the_members_data_download_holds_their_saved_posts_and_deleting_the_acco
     for erase in privacy.ERASERS:  # what deleting the account runs (accounts.privacy.delete_account)
         erase(member)
     assert not Saved.objects.filter(member=member).exists()
+
+
+@pytest.mark.parametrize("cache_seconds", [300, 0], ids=["page-cache-on", "page-cache-off"])
+def test_answers_re_rendered_after_accepting_keep_the_askers_save_state(
+    question, answer, settings, cache_seconds
+):
+    settings.PAGE_CACHE_SECONDS = cache_seconds
+    services.save(member=question.author, post=answer)
+    response = login(question.author).post(reverse("forum:accept", args=[answer.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert save_state(response.content.decode(), "answer", answer.pk) == ("true", "Saved")
+
+
+def test_a_too_long_note_sent_with_htmx_comes_back_with_the_text_and_the_reason(question):
+    member = UserFactory()
+    item = services.save(member=member, post=question)
+    too_long = "x" * 501
+    response = login(member).post(
+        reverse("forum:saved_note", args=[item.pk]), {"note": too_long}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert too_long in response.content.decode() and "at most 500 characters" in response.content.decode()
