@@ -232,21 +232,32 @@ def viewer_slot() -> str:
 def _viewer_parts_re() -> re.Pattern:
     slot = re.escape(viewer_slot())
     # {slot}v<answer id><u|d>: a vote button's aria-pressed; {slot}f< ... {slot}f>: the Flag form;
-    # {slot}a< ... {slot}a>: the asker's Accept form.
-    return re.compile(rf"{slot}(?:v(\d+)([ud])|([fa])<(.*?){slot}\3>)", re.S)
+    # {slot}a< ... {slot}a>: the asker's Accept form; {slot}s< ... {slot}s>: the Save form (members only),
+    # holding {slot}s<answer id><p|l|a>: its aria-pressed, its words and the action it sends.
+    return re.compile(rf"{slot}(?:v(\d+)([ud])|s(\d+)([pla])|([fas])<(.*?){slot}\5>)", re.S)
 
 
-def fill_viewer_parts(html: str, *, votes: dict, flags: bool, accept: bool, csrf_token: str | None) -> str:
+# A Save button's placeholders, (not saved, saved): aria-pressed, the button's words, the action it sends.
+SAVED_PARTS = {"p": ("false", "true"), "l": ("Save", "Saved"), "a": ("save", "remove")}
+
+
+def fill_viewer_parts(
+    html: str, *, votes: dict, flags: bool, accept: bool, csrf_token: str | None, saved=None
+) -> str:
     """Shared HTML (an answer as every member sees it) made this viewer's: their votes pressed (`votes`:
-    {answer id: 1 or -1}), Flag forms kept for members who may flag, Accept forms for the asker only, and
+    {answer id: 1 or -1}), Flag forms kept for members who may flag, Accept forms for the asker only, Save
+    buttons for members (`saved`: the ids of the answers they saved; None for visitors: no button), and
     their CSRF token (None: leave the page cache's placeholder, filled later)."""
-    keep = {"f": flags, "a": accept}
+    keep = {"f": flags, "a": accept, "s": saved is not None}
 
     def fill(match) -> str:
         if match.group(1):
             wanted = 1 if match.group(2) == "u" else -1
             return "true" if votes.get(int(match.group(1))) == wanted else "false"
-        return match.group(4) if keep[match.group(3)] else ""
+        if match.group(3):
+            return SAVED_PARTS[match.group(4)][int(match.group(3)) in (saved or ())]
+        # A kept block may hold placeholders of its own (the Save form's state).
+        return _viewer_parts_re().sub(fill, match.group(6)) if keep[match.group(5)] else ""
 
     html = _viewer_parts_re().sub(fill, html)
     return html.replace(csrf_placeholder(), csrf_token) if csrf_token else html

@@ -15,6 +15,7 @@ class ForumConfig(AppConfig):
         from forum.people import badges as people_badges
         from forum.people import privacy as people_privacy
         from forum.people import reputation as people_reputation
+        from forum.saving import services as saving
 
         # A member's shown restriction (forum.moderation.sanctions.shown_restriction) is cached: read it again on change.
         post_save.connect(sanction_changed, sender=Sanction, dispatch_uid="sanction-saved")
@@ -29,3 +30,5 @@ class ForumConfig(AppConfig):
         for key, section in people_privacy.EXPORT_SECTIONS:
             privacy.register_export_section(key, section)
         privacy.register_eraser(people_privacy.erase)
+        privacy.register_export_section("saved", saving.export)  # saved posts and private notes
+        privacy.register_eraser(saving.erase)

@@ -638,5 +638,7 @@ class CrisisPhrase(models.Model):
 
 CRISIS_CACHE_KEY = "forum:crisis-phrases"
 
-# Search's own model lives with its feature (forum/search/); imported here so Django registers it.
+# Search's own model lives with its feature (forum/search/); imported here so Django registers it. So does
+# the saved posts' (forum/saving/).
+from forum.saving.models import Saved  # noqa: E402, F401
 from forum.search.models import Synonym  # noqa: E402, F401

@@ -8,6 +8,7 @@ from forum.posting import preview_views
 from forum.posting import views as posting_views
 from forum.reading import views as reading_views
 from forum.safety import views as safety_views
+from forum.saving import views as saving_views
 from forum.search import views as search_views
 from forum.similar import views as similar_views
 from forum.voting import views as voting_views
@@ -42,6 +43,11 @@ urlpatterns = [
     path("answers/<int:pk>/feature/", curation_views.feature, name="feature"),
     path("experts/answers/", curation_views.expert_qa, name="expert_qa"),
     path("experts/awaiting/", curation_views.awaiting_expert, name="awaiting_expert"),
+    # Saved posts, private to each member (forum.saving)
+    path("save/<str:kind>/<int:pk>/", saving_views.toggle, name="save"),
+    path("saved/", saving_views.saved_list, name="saved"),
+    path("saved/<int:pk>/note/", saving_views.note, name="saved_note"),
+    path("saved/<int:pk>/remove/", saving_views.remove, name="saved_remove"),
     # Moderation (forum.moderation.actions): the review queue, the audit log, flags, moderator tools, sanctions
     path("moderation/", queue_views.moderation_queue, name="moderation_queue"),
     path("moderation/<str:kind>/<int:pk>/decide/", queue_views.moderation_decide, name="moderation_decide"),

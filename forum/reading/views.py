@@ -16,6 +16,7 @@ from forum.models import Category, Status, TaggedQuestion, is_moderator
 from forum.moderation.forms import RejectForm
 from forum.posting.forms import AnswerForm
 from forum.reading import scores as page_scores
+from forum.saving.selectors import marks_on_question
 
 
 def _public_list(name: str, stream: str, questions, cursor: str | None):
@@ -180,6 +181,7 @@ def question_detail(request, pk, slug=None):
             "answer_form": AnswerForm() if can_answer else None,
             "reject_form": RejectForm(),
             "pending_edits": pending_edits,
+            "saved_marks": marks_on_question(request.user, question.pk),  # the viewer's Save buttons
             **live,
         },
     )

@@ -26,6 +26,7 @@ from community import page_cache
 from forum.curation.services import can_feature
 from forum.models import Status, is_moderator
 from forum.moderation.sanctions import shown_restriction
+from forum.saving.selectors import marks_for_page
 
 register = template.Library()
 
@@ -65,6 +66,8 @@ class _SharedAnswers:
         self.votes = {a.pk: a.my_vote for a in answers if getattr(a, "my_vote", None)}
         self.flags = member and shown_restriction(user) is None
         self.accept = member and user.pk == question.author_id
+        # The answers the viewer saved: their Save buttons pressed (visitors get no Save button).
+        self.saved = marks_for_page(context, question.pk).answers if member else None
         token = context.get("csrf_token")
         self.csrf_token = None if not token or str(token) == page_cache.csrf_placeholder() else str(token)
 
@@ -89,7 +92,12 @@ class _SharedAnswers:
             page_cache.store_stamped_many(self.stamp, self.missing)
             self.missing = {}
         return page_cache.fill_viewer_parts(
-            html, votes=self.votes, flags=self.flags, accept=self.accept, csrf_token=self.csrf_token
+            html,
+            votes=self.votes,
+            flags=self.flags,
+            accept=self.accept,
+            csrf_token=self.csrf_token,
+            saved=self.saved,
         )
 
 

@@ -23,7 +23,7 @@ from accounts.models import ExpertApplication, ExpertCredential, ExpertDocument
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
 from forum.live.consumers import STREAM_RE, LiveConsumer
-from forum.models import Answer, Appeal, AppealMessage, Flag, Question, Sanction, Status
+from forum.models import Answer, Appeal, AppealMessage, Flag, Question, Sanction, Saved, Status
 from tests.factories import (
     AnswerFactory,
     QuestionFactory,
@@ -91,6 +91,8 @@ MEMBER_PAGES = {
     "notifications:read_all",
     "notifications:preferences",
     "forum:flag",
+    "forum:save",  # saving another member's post awaiting review is refused to everyone (forum.saving)
+    "forum:saved",
     "forum:notices",
     "forum:crisis_phrases",
     "forum:terms",
@@ -143,6 +145,9 @@ OWNER_PAGES = {
     # Public for public posts; for another member's post awaiting review (the targets) they must refuse.
     "forum:question_history",
     "forum:answer_history",
+    # Another member's saved post and private note (forum.saving): a 404 for everyone else.
+    "forum:saved_note",
+    "forum:saved_remove",
 }
 # Moderators' and experts' pages and actions. The admin site (namespace "admin") is one of them, whole.
 POWER_PAGES = {
@@ -183,6 +188,7 @@ class World:
     document: ExpertDocument
     credential: ExpertCredential
     notification: Notification
+    saved: Saved
 
 
 def make_world() -> World:
@@ -230,6 +236,7 @@ def make_world() -> World:
         ),
         credential=expert.expert_credential,
         notification=Notification.objects.create(recipient=author, kind="moderation", text="A notice."),
+        saved=Saved.objects.create(member=author, question=question, note="Avery's private note"),
     )
 
 
@@ -265,6 +272,9 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
         ],
         "notifications:read": [({"pk": w.notification.pk}, {})],
         "forum:flag": [({"kind": "answer", "pk": w.pending_answer.pk}, {})],
+        "forum:save": [({"kind": "answer", "pk": w.pending_answer.pk}, {"action": "save"})],
+        "forum:saved_note": [({"pk": w.saved.pk}, {"note": "Changed by someone else"})],
+        "forum:saved_remove": [({"pk": w.saved.pk}, {})],
         "forum:flag_decide": [({"kind": "answer", "pk": answer.pk}, {"decision": "remove"})],
         "forum:member_moderation": [({"pk": w.author.pk}, {})],
         "forum:member_sanction": [({"pk": w.author.pk}, {})],
@@ -383,6 +393,7 @@ def traces(w: World, user) -> dict:
         "application": ExpertApplication.objects.get(pk=w.application.pk).status,
         "credential": ExpertCredential.objects.get(pk=w.credential.pk).revoked_at,
         "flags": list(Flag.objects.values_list("pk", "resolved_at")),
+        "saved": list(Saved.objects.values_list("pk", "member_id", "note")),
     }
 
 
