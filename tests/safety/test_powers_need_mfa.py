@@ -86,6 +86,7 @@ MEMBER_PAGES = {
     "forum:tags",
     "forum:unanswered",
     "forum:markdown_preview",
+    "forum:similar_questions",  # published titles only (forum.similar), as the search shows anyone
     "notifications:centre",
     "notifications:read",
     "notifications:read_all",
