@@ -20,6 +20,7 @@ from django.http import Http404
 
 from accounts.models import ExpertCredential
 from forum.models import Answer, Category, Question, Revision, Status, TaggedQuestion, Vote
+from forum.saving.selectors import SavedMarks, saved_on_question
 
 LIST_FIELDS_RELATED = ("author", "category")
 
@@ -165,13 +166,15 @@ def answers_for_viewer(question: Question, viewer, public: list[Answer]) -> list
 
     `public` is the same for every viewer, so the question page keeps it in the cache; what is the
     viewer's own is read here with one small query (`viewer_state`) instead of one large one: their votes
-    on the question and on each answer (`question.my_vote` and each `answer.my_vote`), and whether they
-    have answers that are not public yet (usually not; then their page is built with them). Building and
-    planning the full answer query took a member's page ~5 ms even for 5 answers (bench/RESULTS.md)."""
+    on the question and on each answer (`question.my_vote` and each `answer.my_vote`), what they saved on
+    the page (`question.saved_marks`, forum.saving) and whether they have answers that are not public yet
+    (usually not; then their page is built with them). Building and planning the full answer query took a
+    member's page ~5 ms even for 5 answers (bench/RESULTS.md)."""
     if viewer is None or not viewer.is_authenticated:
         return _attach(public, question)
-    on_question, on_answers, has_pending = viewer_state(viewer, question.pk, [a.pk for a in public])
+    on_question, on_answers, has_pending, saved = viewer_state(viewer, question.pk, [a.pk for a in public])
     question.my_vote = on_question
+    question.saved_marks = saved
     if has_pending:
         return answers_for_page(question, viewer)  # with their pending answers, in reading order
     for answer in public:
@@ -179,12 +182,16 @@ def answers_for_viewer(question: Question, viewer, public: list[Answer]) -> list
     return _attach(public, question)
 
 
-PENDING_MARK = 2  # not a vote value: marks the row that says the viewer has an answer awaiting review
+# Not vote values: mark the rows that say the viewer has an answer awaiting review, or saved a post.
+PENDING_MARK = 2
+SAVED_MARK = 3
 
 
-def viewer_state(viewer, question_id: int, answer_ids: list[int]) -> tuple[int | None, dict[int, int], bool]:
-    """In one query: the viewer's vote on the question, their votes on its answers `answer_ids`, and
-    whether they have an answer on it that is not public yet."""
+def viewer_state(
+    viewer, question_id: int, answer_ids: list[int]
+) -> tuple[int | None, dict[int, int], bool, SavedMarks]:
+    """In one query: the viewer's vote on the question, their votes on its answers `answer_ids`, whether
+    they have an answer on it that is not public yet, and what of the page they saved."""
     votes = (
         Vote.objects.filter(voter=viewer)
         .filter(Q(question_id=question_id) | Q(answer_id__in=answer_ids))
@@ -197,15 +204,27 @@ def viewer_state(viewer, question_id: int, answer_ids: list[int]) -> tuple[int |
         .order_by()
         .values_list("pk", "mark")
     )
+    saved = (
+        saved_on_question(viewer, question_id)
+        .annotate(mark=Value(SAVED_MARK, output_field=SmallIntegerField()))
+        .order_by()
+        .values_list("answer_id", "mark")
+    )
     on_question, on_answers, has_pending = None, {}, False
-    for answer_id, value in votes.union(pending, all=True):
+    saved_question, saved_answers = False, set()
+    for answer_id, value in votes.union(pending, saved, all=True):
         if value == PENDING_MARK:
             has_pending = True
+        elif value == SAVED_MARK:
+            if answer_id is None:
+                saved_question = True
+            else:
+                saved_answers.add(answer_id)
         elif answer_id is None:
             on_question = value
         else:
             on_answers[answer_id] = value
-    return on_question, on_answers, has_pending
+    return on_question, on_answers, has_pending, SavedMarks(saved_question, frozenset(saved_answers))
 
 
 RELATED_CANDIDATES_PER_TAG = 40

@@ -181,7 +181,9 @@ def question_detail(request, pk, slug=None):
             "answer_form": AnswerForm() if can_answer else None,
             "reject_form": RejectForm(),
             "pending_edits": pending_edits,
-            "saved_marks": marks_on_question(request.user, question.pk),  # the viewer's Save buttons
+            # The viewer's Save buttons: read with their votes on a public page (viewer_state), else here.
+            "saved_marks": getattr(question, "saved_marks", None)
+            or marks_on_question(request.user, question.pk),
             **live,
         },
     )

@@ -25,17 +25,22 @@ class SavedMarks:
 NOTHING_SAVED = SavedMarks()
 
 
+def saved_on_question(member, question_id: int):
+    """`member`'s saved rows on one question's page: the question itself, and any of its answers."""
+    return Saved.objects.filter(member=member).filter(
+        Q(question_id=question_id) | Q(answer__question_id=question_id)
+    )
+
+
 def marks_on_question(member, question_id: int) -> SavedMarks:
-    """One query: whether `member` saved the question and which of its answers."""
+    """One query: whether `member` saved the question and which of its answers (a public question's page
+    reads them with the viewer's votes instead: forum.selectors.viewer_state)."""
     if member is None or not member.is_authenticated:
         return NOTHING_SAVED
-    rows = (
-        Saved.objects.filter(member=member)
-        .filter(Q(question_id=question_id) | Q(answer__question_id=question_id))
-        .values_list("question_id", "answer_id")
-    )
     question, answers = False, set()
-    for saved_question, saved_answer in rows:
+    for saved_question, saved_answer in saved_on_question(member, question_id).values_list(
+        "question_id", "answer_id"
+    ):
         if saved_question:
             question = True
         else:
