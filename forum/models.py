@@ -193,6 +193,10 @@ class Question(Post):
         related_name="expert_requests",
         help_text="Address the question to experts of this specialty.",
     )
+    # "Ask this expert": the question is addressed to one verified expert too (forum.inbox lists it for them).
+    addressed_to_expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     accepted_answer = models.ForeignKey(
         "Answer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from forum.curation import views as curation_views
+from forum.inbox import views as inbox_views
 from forum.moderation import appeal_views, queue_views
 from forum.moderation import views as moderation_views
 from forum.posting import preview_views
@@ -42,7 +43,9 @@ urlpatterns = [
     path("answers/<int:pk>/accept/", curation_views.accept, name="accept"),
     path("answers/<int:pk>/feature/", curation_views.feature, name="feature"),
     path("experts/answers/", curation_views.expert_qa, name="expert_qa"),
-    path("experts/awaiting/", curation_views.awaiting_expert, name="awaiting_expert"),
+    path("experts/awaiting/", inbox_views.inbox, name="awaiting_expert"),
+    path("experts/answering/<int:pk>/", inbox_views.claim, name="expert_claim"),
+    path("experts/answering/<int:pk>/stop/", inbox_views.release, name="expert_claim_release"),
     # Saved posts, private to each member (forum.saving)
     path("save/<str:kind>/<int:pk>/", saving_views.toggle, name="save"),
     path("saved/", saving_views.saved_list, name="saved"),

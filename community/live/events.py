@@ -52,6 +52,7 @@ def user_stream(user_id: int) -> str:
 
 HOME_STREAM = "feed.home"
 MODERATION_STREAM = "moderation"
+EXPERTS_STREAM = "experts"  # acting verified experts only (forum.live.consumers): "I'm answering this"
 
 
 def group_name(stream: str) -> str:

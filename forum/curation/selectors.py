@@ -1,8 +1,7 @@
-"""The answers that rise, read side: featured expert answers, the Expert Q&A page, questions awaiting an expert."""
+"""The answers that rise, read side: featured expert answers, the Expert Q&A page."""
 
-from accounts.permissions import acting_expert
-from forum.models import Answer, Question
-from forum.selectors import active_expert_of, question_list_base
+from forum.models import Answer
+from forum.selectors import active_expert_of
 
 
 def featured_answers():
@@ -28,16 +27,4 @@ def expert_qa(limit: int = 200) -> list[Answer]:
         featured_answers().order_by(
             "question__category__position", "question__category__name", "-featured_at"
         )[:limit]
-    )
-
-
-def awaiting_expert(expert_user):
-    """Public questions addressed to one of the expert's specialties that no expert has answered yet,
-    newest first (paginate with `paginate_questions`)."""
-
-    credential = acting_expert(expert_user)
-    if credential is None:
-        return Question.objects.none()
-    return question_list_base().filter(
-        for_experts__in=credential.specialties.values("pk"), expert_answer_count=0
     )

@@ -1,14 +1,12 @@
 """Votes, accepted and featured answers over HTTP: each works with htmx (the changed fragment comes back)
 and as a plain form without JavaScript (redirect back to the post's anchor). Thin adapters to
-forum.voting.services and forum.curation.services; also the "Expert Q&A" and "awaiting an expert" pages."""
+forum.voting.services and forum.curation.services; also the "Expert Q&A" page (the experts' inbox is forum.inbox)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import acting_expert
 from community.redirects import safe_next
 from forum import selectors
 from forum.curation import selectors as curation_selectors
@@ -79,19 +77,3 @@ def feature(request, pk):
 def expert_qa(request):
     """Featured expert answers with their questions, by category."""
     return render(request, "forum/expert_qa.html", {"answers": curation_selectors.expert_qa()})
-
-
-@login_required
-def awaiting_expert(request):
-    """For verified experts: questions addressed to their specialties that no expert has answered yet."""
-    expert = acting_expert(request.user)
-    if not expert:
-        raise PermissionDenied("This list is for verified experts.")
-    page = selectors.paginate_questions(
-        curation_selectors.awaiting_expert(request.user), request.GET.get("before")
-    )
-    return render(
-        request,
-        "forum/awaiting_expert.html",
-        {"page": page, "specialties": expert.specialties.all()},
-    )

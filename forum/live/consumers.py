@@ -4,7 +4,8 @@ Protocol (client -> server), one JSON text message of at most 4 KiB:
     {"subscribe": ["question.12", "feed.home", ...], "since": {"question.12": 41}}
 `since` is the last sequence the page has seen of a stream (the page renders it; the client remembers it
 across reconnects). Each stream is authorised once, at subscribe time, against the socket's session user:
-a question stream only if the question is visible to the user, "moderation" only for moderators,
+a question stream only if the question is visible to the user, "moderation" only for moderators, "experts"
+only for acting verified experts,
 "user.<id>" only for that member. The server answers {"subscribed": stream, "seq": n} or
 {"denied": stream}, then replays what the client missed from the stream's backlog, or, when that is no
 longer possible, sends {"stream", "seq", "event": "refetch"} so the client reloads the fragment.
@@ -39,6 +40,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from redis.exceptions import RedisError
 
+from accounts.permissions import acting_expert
 from community import redis_health
 from community.live import events
 from community.live.backlog import get_backlog
@@ -58,7 +60,7 @@ SUBSCRIBE_KEYS = {"subscribe", "since"}
 VOTE_KEYS = {"vote", "ref"}
 BALLOT_KEYS = {"kind", "id", "value"}
 STREAM_RE = re.compile(
-    r"^(feed\.home|feed\.category\.[\w-]{1,60}|feed\.tag\.[\w-]{1,60}|question\.\d{1,12}|moderation|user\.\d{1,12})$"
+    r"^(feed\.home|feed\.category\.[\w-]{1,60}|feed\.tag\.[\w-]{1,60}|question\.\d{1,12}|moderation|experts|user\.\d{1,12})$"
 )
 OUTAGE_ERRORS = (RedisError, OSError)
 TRY_AGAIN_LATER = 1013  # WebSocket close code: the client reconnects with backoff
@@ -69,6 +71,8 @@ def _authorise(user, stream: str) -> tuple[bool, bool]:
     """(may follow, keeps following when the question stops being public)."""
     if stream == events.MODERATION_STREAM:
         return is_moderator(user), True
+    if stream == events.EXPERTS_STREAM:
+        return acting_expert(user) is not None, True
     if stream.startswith("user."):
         return bool(user and user.is_authenticated and stream == events.user_stream(user.pk)), True
     if stream.startswith("question."):

@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from forum.inbox import selectors as inbox_selectors
 from forum.models import Category, Question
 from forum.safety.forms import PersonalDataCheckForm
 
@@ -75,7 +76,47 @@ class QuestionForm(PersonalDataCheckForm):
 
 
 class AskForm(QuestionForm):
+    # "Ask this expert" (the profile and the directory link to ?expert=<id>): the question is addressed to them.
+    addressed_to_expert = forms.ModelChoiceField(
+        queryset=inbox_selectors.askable_experts(), required=False, widget=forms.HiddenInput
+    )
     accept_terms = terms_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only specialties someone can answer: read now, as verifications expire and are revoked.
+        routable = inbox_selectors.specialties_with_experts()
+        self.fields["for_experts"].queryset = routable
+        self.fields["addressed_to_expert"].queryset = inbox_selectors.askable_experts()
+        self.no_specialty_has_experts = not routable.exists()
+        if self.no_specialty_has_experts:
+            self.fields["for_experts"].disabled = True
+            self.fields[
+                "for_experts"
+            ].help_text = (
+                "No specialty has a verified expert yet, so your question goes to the whole community."
+            )
+        else:
+            self.fields["for_experts"].help_text = (
+                "Address your question to verified experts of a specialty. Only specialties with at least "
+                "one verified expert are listed."
+            )
+
+    @classmethod
+    def initial_from(cls, query) -> dict:
+        """The form's start from the link that opened it (?expert=<id>); an unknown id is ignored."""
+        wanted = query.get("expert", "")
+        if wanted.isdigit():
+            expert = inbox_selectors.askable_experts().filter(pk=int(wanted)).first()
+            if expert is not None:
+                return {"addressed_to_expert": expert}
+        return {}
+
+    def chosen_expert(self):
+        """The expert the form addresses the question to (bound: what was sent; else: its start)."""
+        if self.is_bound:
+            return self.cleaned_data.get("addressed_to_expert") if hasattr(self, "cleaned_data") else None
+        return self.initial.get("addressed_to_expert")
 
 
 def edit_reason_field():

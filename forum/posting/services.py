@@ -17,6 +17,8 @@ from community import page_cache
 from community.audit import log as audit
 from community.audit.models import AuditEntry
 from community.notifications.services import notify
+from forum.inbox import claims as expert_claims
+from forum.inbox import selectors as inbox_selectors
 from forum.live.announce import (
     announce_pending,
     announce_question_updated,
@@ -89,10 +91,13 @@ def ask(
     is_anonymous: bool = False,
     accepted_terms: bool,
     for_experts: Category | None = None,
+    addressed_to_expert=None,
 ) -> Question:
     """A member asks a question. It starts pending (moderators and trusted members excepted) and
-    reaches the moderation queue live; it becomes public only through `approve`."""
+    reaches the moderation queue live; it becomes public only through `approve`. It may be addressed to a
+    specialty that has a verified expert, and to one verified expert ("Ask this expert")."""
     _require_terms(accepted_terms)
+    _require_someone_to_answer(for_experts, addressed_to_expert)
     ensure_can_participate(author)
     # Crisis language, personal data left in and spam signals send the post to the queue (forum.safety.screening).
     screened = screening.screen(author=author, title=title, body=body)
@@ -108,6 +113,7 @@ def ask(
         category=category,
         is_anonymous=is_anonymous,
         for_experts=for_experts,
+        addressed_to_expert=addressed_to_expert,
         terms_version=settings.TERMS_VERSION,
         status=status,
         created_at=now,
@@ -128,6 +134,23 @@ def ask(
     if screened.is_urgent:
         announce_urgent(question)
     return question
+
+
+def _require_someone_to_answer(for_experts, addressed_to_expert) -> None:
+    """A question is routed only where a verified expert can read it (forum.inbox.selectors)."""
+    if (
+        for_experts is not None
+        and not inbox_selectors.specialties_with_experts().filter(pk=for_experts.pk).exists()
+    ):
+        raise ValidationError(
+            {"for_experts": "No verified expert answers this specialty yet. Choose another."}
+        )
+    if addressed_to_expert is not None and not (
+        inbox_selectors.askable_experts().filter(pk=addressed_to_expert.pk).exists()
+    ):
+        raise ValidationError(
+            "This expert is no longer verified. Ask the community or another expert instead."
+        )
 
 
 @transaction.atomic
@@ -166,6 +189,7 @@ def answer(*, author, question: Question, body: str, accepted_terms: bool) -> An
         announce_pending(item)
     if screened.is_urgent:
         announce_urgent(item)
+    expert_claims.release(expert=author, question_id=question.pk)  # "I'm answering this" is done
     return item
 
 

@@ -21,7 +21,7 @@ from forum.safety.ratelimit import rate_limited
 @rate_limited("question")
 def ask(request):
     ensure_can_participate(request.user)  # a suspended member sees why before typing anything
-    form = AskForm(request.POST or None)
+    form = AskForm(request.POST or None, initial=AskForm.initial_from(request.GET))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -33,6 +33,7 @@ def ask(request):
                 tags=data["tags"],
                 is_anonymous=data["is_anonymous"],
                 for_experts=data["for_experts"],
+                addressed_to_expert=data["addressed_to_expert"],
                 accepted_terms=data["accept_terms"],
             )
         except ValidationError as error:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import ExpertApplication, ExpertCredential, ExpertDocument
 from community.audit.models import AuditEntry
 from community.notifications.models import Notification
+from forum.inbox import claims as expert_claims
 from forum.live.consumers import STREAM_RE, LiveConsumer
 from forum.models import Answer, Appeal, AppealMessage, Flag, Question, Sanction, Saved, Status
 from tests.factories import (
@@ -154,6 +155,8 @@ OWNER_PAGES = {
 POWER_PAGES = {
     "forum:feature",
     "forum:awaiting_expert",
+    "forum:expert_claim",
+    "forum:expert_claim_release",
     "forum:moderation_queue",
     "forum:moderation_decide",
     "forum:audit_log",
@@ -264,6 +267,8 @@ def targets(w: World) -> dict[str, list[tuple[dict, dict]]]:
         "forum:answer_history": [({"pk": w.pending_answer.pk}, {})],
         "forum:accept": [({"pk": answer.pk}, {})],
         "forum:feature": [({"pk": w.expert_answer.pk}, {})],
+        "forum:expert_claim": [({"pk": question.pk}, {})],
+        "forum:expert_claim_release": [({"pk": question.pk}, {})],
         "forum:vote": [({"kind": "answer", "pk": w.pending_answer.pk}, {})],
         "forum:category": [({"slug": question.category.slug}, {})],
         "forum:tag": [({"slug": "sleep"}, {})],
@@ -395,6 +400,7 @@ def traces(w: World, user) -> dict:
         "credential": ExpertCredential.objects.get(pk=w.credential.pk).revoked_at,
         "flags": list(Flag.objects.values_list("pk", "resolved_at")),
         "saved": list(Saved.objects.values_list("pk", "member_id", "note")),
+        "answering": expert_claims.current_claim(w.question.pk),  # "I'm answering this" (forum.inbox)
     }
 
 
@@ -473,7 +479,7 @@ def test_with_totp_the_same_people_keep_their_powers(role):
 # --- The socket ------------------------------------------------------------------------------------------------
 
 # Every kind of stream the consumer accepts, and every action it takes (forum.live.consumers).
-STREAM_KINDS = {"feed.home", "feed.category", "feed.tag", "question", "moderation", "user"}
+STREAM_KINDS = {"feed.home", "feed.category", "feed.tag", "question", "moderation", "experts", "user"}
 SOCKET_ACTIONS = {"subscribe", "vote"}
 
 
@@ -504,6 +510,7 @@ async def test_the_socket_grants_no_power_without_totp(role):
         f"question.{world.pending_question.pk}": False,
         f"question.{hidden.pk}": False,
         "moderation": False,
+        "experts": False,  # "I'm answering this" (forum.inbox.claims): acting experts only
         f"user.{world.author.pk}": False,
         f"user.{user.pk}": True,
     }
