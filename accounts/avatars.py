@@ -35,15 +35,27 @@ def validate_avatar(upload) -> None:
         raise ValidationError("That photo has too many pixels. Please choose a smaller one.")
 
 
-def square_sizes(upload) -> dict[int, ContentFile]:
-    """Return {size: JPEG file} for each of AVATAR_SIZES. Re-encoding drops EXIF and GPS data."""
+# Which part of a photo that is not square is kept (the member chooses; Pillow's `centering`).
+CROPS = {
+    "center": ("The middle", (0.5, 0.5)),
+    "top": ("The top (a face in a tall photo)", (0.5, 0.0)),
+    "bottom": ("The bottom", (0.5, 1.0)),
+    "left": ("The left side", (0.0, 0.5)),
+    "right": ("The right side", (1.0, 0.5)),
+}
+
+
+def square_sizes(upload, crop: str = "center") -> dict[int, ContentFile]:
+    """Return {size: JPEG file} for each of AVATAR_SIZES, cropped to a square keeping the `crop` part
+    (CROPS). Re-encoding drops EXIF and GPS data."""
+    centering = CROPS.get(crop, CROPS["center"])[1]
     upload.seek(0)
     with Image.open(upload) as image:
         image = ImageOps.exif_transpose(image).convert("RGB")
         files = {}
         token = uuid.uuid4().hex[:12]
         for size in settings.AVATAR_SIZES:
-            square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
+            square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS, centering=centering)
             buffer = io.BytesIO()
             square.save(buffer, format="JPEG", quality=85, optimize=True)
             files[size] = ContentFile(buffer.getvalue(), name=f"{token}-{size}.jpg")

@@ -15,7 +15,14 @@ from community.audit.models import AuditEntry
 from community.forms import apply_errors
 
 from . import selectors, verification
-from .forms import ApplicationDecisionForm, ExpertApplicationForm, InfoReplyForm, RevokeForm
+from .forms import (
+    ApplicationDecisionForm,
+    ExpertApplicationForm,
+    InfoReplyForm,
+    InfoReplyWithStatementForm,
+    ReconfirmStatementForm,
+    RevokeForm,
+)
 from .mfa import uses_powers
 from .models import ExpertApplication, ExpertCredential, ExpertDocument
 from .permissions import can_verify_experts, verifier_required
@@ -62,7 +69,13 @@ def expert_application(request):
     verification.notice_on_read(request.user)
     application = selectors.latest_application(request.user)
     awaiting_reply = application is not None and application.status == ExpertApplication.Status.MORE_INFO
-    form = InfoReplyForm(request.POST or None, request.FILES or None) if awaiting_reply else None
+    # An application from before statements were required asks for one with the reply.
+    reply_form = (
+        InfoReplyWithStatementForm
+        if awaiting_reply and not application.conflict_of_interest
+        else InfoReplyForm
+    )
+    form = reply_form(request.POST or None, request.FILES or None) if awaiting_reply else None
     if request.method == "POST":
         if form is None:
             messages.error(request, "Your application is not waiting for a reply.")
@@ -74,6 +87,7 @@ def expert_application(request):
                     application=application,
                     reply=form.cleaned_data["reply"],
                     documents=form.cleaned_data["documents"],
+                    conflict_of_interest=form.cleaned_data.get("conflict_of_interest", ""),
                 )
             except ValidationError as error:
                 apply_errors(form, error)
@@ -88,6 +102,35 @@ def expert_application(request):
         "accounts/expert_application.html",
         {"application": application, "form": form, "credential": credential},
         status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def expert_statement(request):
+    """An expert re-confirms (or rewords) their conflict-of-interest statement. The expert's profile page
+    carries the same form; a refused one comes back here with what they typed."""
+    credential = ExpertCredential.objects.verified().filter(user=request.user).first()
+    if credential is None:
+        messages.info(request, "Only a verified expert has a conflict-of-interest statement to confirm.")
+        return redirect("accounts:expert_application")
+    form = ReconfirmStatementForm.of(credential, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            verification.reconfirm_statement(
+                expert=request.user, statement=form.cleaned_data["conflict_of_interest"]
+            )
+        except ValidationError as error:
+            form.add_error("conflict_of_interest", error.messages)
+        else:
+            messages.success(
+                request, "Thank you: your statement is confirmed and your expert badge is shown."
+            )
+            return redirect("people:profile", pk=request.user.pk)
+    return render(
+        request,
+        "accounts/expert_statement.html",
+        {"form": form, "credential": credential},
+        status=400 if form.errors else 200,
     )
 
 

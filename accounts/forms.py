@@ -4,9 +4,9 @@ from django.template.defaultfilters import filesizeformat
 
 from community.crisis_lines import OTHER_COUNTRY, country_choices
 
-from .avatars import validate_avatar
+from .avatars import CROPS, validate_avatar
 from .documents import MAX_DOCUMENTS
-from .models import ExpertApplication, User
+from .models import NONE_DECLARED, ExpertApplication, User
 from .services import set_display_name
 
 
@@ -31,6 +31,13 @@ class ProfileForm(forms.ModelForm):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text="JPEG, PNG or WebP, up to 2 MB. Location data in the photo is removed.",
+    )
+    avatar_crop = forms.ChoiceField(
+        label="Which part of the photo to keep",
+        choices=[(key, label) for key, (label, _centering) in CROPS.items()],
+        initial="center",
+        required=False,
+        help_text="Photos are cropped to a square.",
     )
     remove_avatar = forms.BooleanField(label="Remove my photo", required=False)
     country = forms.ChoiceField(
@@ -93,7 +100,38 @@ def _documents_field(help_text: str):
     )
 
 
-class ExpertApplicationForm(forms.ModelForm):
+class StatementFields(forms.Form):
+    """A conflict-of-interest statement: "None declared", or the expert's own words. One is required."""
+
+    none_declared = forms.BooleanField(
+        label="None declared: I have no conflicts of interest to declare", required=False
+    )
+    conflict_of_interest = forms.CharField(
+        label="Conflicts of interest",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown under every answer you write, e.g. 'Paid speaker for a drug maker'.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        text = (data.get("conflict_of_interest") or "").strip()
+        if data.get("none_declared") and text and text != NONE_DECLARED:
+            self.add_error(
+                "conflict_of_interest", "Choose 'None declared' or write your conflicts, not both."
+            )
+        elif data.get("none_declared"):
+            data["conflict_of_interest"] = NONE_DECLARED
+        elif not text and "conflict_of_interest" not in self.errors:
+            self.add_error(
+                "conflict_of_interest",
+                "A statement is required: write your conflicts of interest, or tick 'None declared'.",
+            )
+        return data
+
+
+class ExpertApplicationForm(StatementFields, forms.ModelForm):
     documents = _documents_field("For example your licence or registration certificate.")
 
     class Meta:
@@ -105,22 +143,23 @@ class ExpertApplicationForm(forms.ModelForm):
             "institution",
             "licence_number",
             "licence_issuer",
-            "conflict_of_interest",
         ]
-        labels = {
-            "specialties": "Specialties",
-            "credentials": "Credentials line",
-            "conflict_of_interest": "Conflicts of interest (optional)",
-        }
+        labels = {"specialties": "Specialties", "credentials": "Credentials line"}
         help_texts = {
             "specialties": "The categories you will answer in as an expert.",
             "licence_issuer": "The board, college or registry that issued the number.",
-            "conflict_of_interest": "Shown under your answers, e.g. 'Paid speaker for a drug maker'.",
         }
-        widgets = {
-            "specialties": forms.CheckboxSelectMultiple,
-            "conflict_of_interest": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"specialties": forms.CheckboxSelectMultiple}
+
+
+class ReconfirmStatementForm(StatementFields):
+    """An expert re-confirms their statement (the current one is filled in; they may reword it)."""
+
+    @classmethod
+    def of(cls, credential, data=None):
+        if credential.conflict_of_interest == NONE_DECLARED:
+            return cls(data, initial={"none_declared": True})
+        return cls(data, initial={"conflict_of_interest": credential.conflict_of_interest})
 
 
 class InfoReplyForm(forms.Form):
@@ -128,6 +167,11 @@ class InfoReplyForm(forms.Form):
         label="Your answer to the moderator", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
     documents = _documents_field("Add documents if the moderator asked for them.")
+
+
+class InfoReplyWithStatementForm(StatementFields, InfoReplyForm):
+    """The reply to a moderator on an application sent before a conflict-of-interest statement was
+    required: the statement comes with it."""
 
 
 class ApplicationDecisionForm(forms.Form):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -22,6 +23,8 @@ class PrivateStorage(backends.PrivateStorage):
 private_storage = PrivateStorage()
 
 DELETED_MEMBER_NAME = "Deleted member"
+COI_NOTICE_DAYS = 30  # the expert is reminded this long before their statement must be re-confirmed
+NONE_DECLARED = "None declared"
 
 
 class CommunityUserManager(UserManager):
@@ -88,10 +91,27 @@ class User(AbstractUser):
         return reverse("people:profile", args=[self.pk])
 
 
+def coi_confirm_cutoff(now):
+    """Statements confirmed before this moment are out of date: the expert's badge is paused."""
+    return now - timedelta(days=settings.EXPERT_COI_CONFIRM_DAYS)
+
+
 class ExpertCredentialQuerySet(models.QuerySet):
-    def active(self, now=None):
+    def verified(self, now=None):
+        """Verified, not expired, not revoked: the credential stands, whether or not its conflict-of-interest
+        statement is up to date."""
         now = now or timezone.now()
         return self.filter(revoked_at__isnull=True, verified_until__gt=now, user__is_active=True)
+
+    def active(self, now=None):
+        """The one definition of an active expert: verified, and the conflict-of-interest statement confirmed
+        within EXPERT_COI_CONFIRM_DAYS (a credential from before confirmations were recorded counts from its
+        verification). ExpertCredential.is_active is the same rule for one row."""
+        now = now or timezone.now()
+        cutoff = coi_confirm_cutoff(now)
+        return self.verified(now).filter(
+            Q(coi_confirmed_at__gt=cutoff) | Q(coi_confirmed_at__isnull=True, verified_at__gt=cutoff)
+        )
 
 
 class ExpertCredential(models.Model):
@@ -116,6 +136,10 @@ class ExpertCredential(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.TextField(blank=True)
     expiry_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set at verification and whenever the expert re-confirms their statement; older than
+    # EXPERT_COI_CONFIRM_DAYS pauses the badge. Null: a credential from before this was recorded.
+    coi_confirmed_at = models.DateTimeField(null=True, blank=True)
+    coi_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = ExpertCredentialQuerySet.as_manager()
 
@@ -124,18 +148,59 @@ class ExpertCredential(models.Model):
 
     @classmethod
     def next_expiry(cls):
-        """When the next active verification expires (None when none is active)."""
-        return (
-            cls.objects.active().order_by("verified_until").values_list("verified_until", flat=True).first()
+        """When the next active expert loses the badge, by expiry or by an out-of-date conflict-of-interest
+        statement (None when none is active)."""
+        active = cls.objects.active()
+        expiry = active.order_by("verified_until").values_list("verified_until", flat=True).first()
+        confirmed = (
+            active.annotate(confirmed=Coalesce("coi_confirmed_at", "verified_at"))
+            .order_by("confirmed")
+            .values_list("confirmed", flat=True)
+            .first()
         )
+        pause = confirmed + timedelta(days=settings.EXPERT_COI_CONFIRM_DAYS) if confirmed else None
+        return min((moment for moment in (expiry, pause) if moment is not None), default=None)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.revoked_at is None and self.verified_until > timezone.now() and self.user.is_active
+
+    @property
+    def coi_due_at(self):
+        """When the conflict-of-interest statement must be re-confirmed by (the badge pauses then)."""
+        return (self.coi_confirmed_at or self.verified_at) + timedelta(days=settings.EXPERT_COI_CONFIRM_DAYS)
+
+    @property
+    def coi_paused(self) -> bool:
+        """Verified, but the statement is out of date: no badge until the expert re-confirms it."""
+        return self.is_verified and self.coi_due_at <= timezone.now()
+
+    @property
+    def coi_due_soon(self) -> bool:
+        return self.is_active and self.coi_due_at - timezone.now() <= timedelta(days=COI_NOTICE_DAYS)
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None and self.verified_until > timezone.now() and self.user.is_active
+        return self.is_verified and self.coi_due_at > timezone.now()
 
     @property
     def badge_label(self) -> str:
         return self.specialty.expert_title
+
+    @property
+    def public_credentials(self) -> str:
+        """Profession, credentials line and institution as one line, each thing said once: a part already
+        contained in another (the profession the credentials line starts with, the institution it names) is
+        left out."""
+        parts = [self.profession, *self.credentials.split(","), self.institution]
+        kept: list[str] = []
+        for part in (p.strip() for p in parts):
+            lowered = part.casefold()
+            if not part or any(lowered in k.casefold() for k in kept):
+                continue
+            kept = [k for k in kept if k.casefold() not in lowered]
+            kept.append(part)
+        return ", ".join(kept)
 
     @property
     def expires_soon(self) -> bool:

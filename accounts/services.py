@@ -22,10 +22,19 @@ def set_display_name(*, user: User, display_name: str) -> User:
 
 @transaction.atomic
 def update_profile(
-    *, user: User, display_name, location, show_location, bio, avatar=None, remove_avatar=False, country=None
+    *,
+    user: User,
+    display_name,
+    location,
+    show_location,
+    bio,
+    avatar=None,
+    remove_avatar=False,
+    country=None,
+    crop="center",
 ):
     """A member edits their public profile. A new photo is validated by content, stripped of metadata
-    and stored at each of AVATAR_SIZES; the old files are removed after the save commits. `country` (kept
+    and stored at each of AVATAR_SIZES, cropped square keeping the `crop` part (accounts.avatars.CROPS); the old files are removed after the save commits. `country` (kept
     when None; "" for "from my browser") must be one with crisis lines or community.crisis_lines.OTHER_COUNTRY."""
     if country is not None:
         if country and country not in dict(crisis.country_choices()):
@@ -44,7 +53,7 @@ def update_profile(
     if avatar:
         validate_avatar(avatar)
         large, small = settings.AVATAR_SIZES
-        files = square_sizes(avatar)
+        files = square_sizes(avatar, crop)
         user.avatar.save(files[large].name, files[large], save=False)
         user.avatar_small.save(files[small].name, files[small], save=False)
     elif remove_avatar:

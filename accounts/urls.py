@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/delete/", privacy_views.delete, name="delete_account"),
     path("experts/apply/", expert_views.expert_apply, name="expert_apply"),
     path("experts/application/", expert_views.expert_application, name="expert_application"),
+    path("experts/statement/", expert_views.expert_statement, name="expert_statement"),
     path("experts/review/", expert_views.expert_queue, name="expert_queue"),
     path("experts/review/<int:pk>/", expert_views.expert_review, name="expert_review"),
     path("experts/review/<int:pk>/decide/", expert_views.expert_decide, name="expert_decide"),

@@ -4,6 +4,7 @@ pending ──request_more_info──▶ more_info ──reply_to_info_request�
 pending | more_info ──approve_application──▶ approved (ExpertCredential created or renewed)
 pending | more_info ──reject_application──▶ rejected
 credential ──revoke_expert──▶ revoked;  credential ──(time)──▶ expired, noticed 30 days before
+credential ──(EXPERT_COI_CONFIRM_DAYS)──▶ paused, reminded 30 days before ──reconfirm_statement──▶ active
 
 Each function checks who may call it, writes inside one transaction, records an audit entry
 (community.audit.log.record) and notifies the applicant (kind "expert", live on their stream after commit).
@@ -14,7 +15,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,10 +25,12 @@ from community import page_cache
 from community.audit import log as audit
 from community.audit.models import AuditEntry
 from community.claims import claim
+from community.mail.outbox import queue_email
 from community.notifications.services import notify
+from community.site import absolute_url
 
 from .documents import check_documents, delete_files, store_documents
-from .models import ExpertApplication, ExpertCredential
+from .models import COI_NOTICE_DAYS, ExpertApplication, ExpertCredential, coi_confirm_cutoff
 from .permissions import can_verify_experts
 
 EXPIRY_NOTICE_DAYS = 30
@@ -154,12 +159,13 @@ def request_more_info(*, moderator, application: ExpertApplication, message: str
 
 @transaction.atomic
 def reply_to_info_request(
-    *, applicant, application: ExpertApplication, reply: str, documents=()
+    *, applicant, application: ExpertApplication, reply: str, documents=(), conflict_of_interest: str = ""
 ) -> ExpertApplication:
     """The applicant answers a request for more information (optionally with more documents); the
     application goes back to the moderators' queue.
 
-    Who: the applicant, while the status is more_info. Writes: the reply, new documents, status pending.
+    Who: the applicant, while the status is more_info. Writes: the reply, new documents, status pending,
+    and a conflict-of-interest statement when given (an application sent before one was required).
     Audit: "expert_reply" (the reply text stays on the application, not in the log).
     """
     if application.applicant_id != applicant.pk:
@@ -169,6 +175,7 @@ def reply_to_info_request(
     won = claim(
         ExpertApplication, application.pk, from_status=ExpertApplication.Status.MORE_INFO,
         status=ExpertApplication.Status.PENDING, applicant_reply=reply, updated_at=timezone.now(),
+        **({"conflict_of_interest": statement[:1000]} if (statement := conflict_of_interest.strip()) else {}),
     )  # fmt: skip
     if not won:
         raise ValidationError("This application is not waiting for your reply.")
@@ -212,6 +219,13 @@ def approve_application(*, moderator, application: ExpertApplication) -> ExpertC
     moderator decided first.
     """
     _require_verifier(moderator, application)
+    if not application.conflict_of_interest.strip():
+        raise ValidationError(
+            {
+                "message": "This application has no conflict-of-interest statement. Ask the applicant for "
+                "one (it may be 'None declared') before verifying them."
+            }
+        )
     application = _decide(moderator=moderator, application=application, status="approved")
     specialties = list(application.specialties.order_by("position", "name"))
     now = timezone.now()
@@ -229,6 +243,8 @@ def approve_application(*, moderator, application: ExpertApplication) -> ExpertC
             "revoked_at": None,
             "revoke_reason": "",
             "expiry_notice_sent_at": None,
+            "coi_confirmed_at": now,
+            "coi_notice_sent_at": None,
         },
     )
     credential.specialties.set(specialties)
@@ -345,12 +361,92 @@ def send_expiry_notice(*, credential: ExpertCredential, now=None) -> bool:
 
 
 def notify_expiring_experts(now=None) -> int:
-    """Send every due expiry notice; returns how many were sent (0 when run again)."""
+    """Send every due expiry notice and conflict-of-interest reminder; returns how many were sent (0 when
+    run again)."""
     now = now or timezone.now()
     sent = 0
     for credential in expiring_credentials(now).select_related("user", "specialty"):
         sent += send_expiry_notice(credential=credential, now=now)
+    for credential in statements_due(now).select_related("user"):
+        sent += send_statement_reminder(credential=credential, now=now)
     return sent
+
+
+def statements_due(now=None):
+    """Active credentials whose conflict-of-interest statement must be re-confirmed within COI_NOTICE_DAYS
+    and whose expert was not reminded since their last confirmation."""
+    now = now or timezone.now()
+    soon = coi_confirm_cutoff(now + timedelta(days=COI_NOTICE_DAYS))
+    return (
+        ExpertCredential.objects.active(now)
+        .filter(coi_notice_sent_at__isnull=True)
+        .filter(Q(coi_confirmed_at__lte=soon) | Q(coi_confirmed_at__isnull=True, verified_at__lte=soon))
+    )
+
+
+@transaction.atomic
+def send_statement_reminder(*, credential: ExpertCredential, now=None) -> bool:
+    """Remind an expert, once per confirmation, that their conflict-of-interest statement is due.
+
+    Who: the daily `notify_expiring_experts` task and the expert's own profile page. Writes:
+    coi_notice_sent_at by a conditional UPDATE (two callers at once send one reminder). Audit:
+    "expert_expiry_notice" with the reason (no actor). Notifies the expert, and emails them through the
+    outbox (keyed by credential and confirmation, so never twice). Returns whether this call sent it.
+    """
+    now = now or timezone.now()
+    if not claim(statements_due(now), credential.pk, coi_notice_sent_at=now):
+        return False
+    credential.refresh_from_db()
+    audit.record(
+        actor=None,
+        action=AuditEntry.Action.EXPERT_EXPIRY_NOTICE,
+        target=credential,
+        reason="Conflict-of-interest statement due for re-confirmation",
+        subject=credential.user,
+    )
+    text = (
+        f"Please re-confirm your conflict-of-interest statement by {credential.coi_due_at:%d %B %Y}. "
+        "If you have not by then, your expert badge is paused until you do."
+    )
+    notify(credential.user, "expert", text, reverse("accounts:expert_statement"))
+    if credential.user.email and not credential.user.is_deleted:
+        # Kind "expert" is not among the emailed notification kinds: this reminder is, always, through the
+        # outbox, once per confirmation (the key).
+        link = absolute_url(reverse("accounts:expert_statement"))
+        message = EmailMessage(
+            f"[{settings.SITE_NAME}] Please re-confirm your conflict-of-interest statement",
+            f"Hello {credential.user.public_name},\n\n{text}\n\nRe-confirm it here (one click, you may "
+            f"also reword it): {link}\n",
+            None,
+            [credential.user.email],
+        )
+        confirmed = (credential.coi_confirmed_at or credential.verified_at).timestamp()
+        queue_email(message, key=f"coi-reminder:{credential.pk}:{confirmed:.0f}")
+    return True
+
+
+@transaction.atomic
+def reconfirm_statement(*, expert, statement: str) -> ExpertCredential:
+    """An expert re-confirms (and may reword) their conflict-of-interest statement, which restarts the
+    EXPERT_COI_CONFIRM_DAYS period; a paused badge returns at once.
+
+    Who: the credential's own member, while the verification stands (not revoked or expired). Writes: the
+    statement, coi_confirmed_at, the reminder cleared. Every cached page is refreshed (the statement and
+    badge beside their answers). Audit: none (a new AuditEntry action needs an audit migration); the
+    confirmation date is the record. Raises ValidationError for an empty statement.
+    """
+    statement = _required(statement, "statement", "Write your statement, or choose 'None declared'.")
+    if len(statement) > 1000:
+        raise ValidationError({"statement": "Keep the statement under 1000 characters."})
+    credential = ExpertCredential.objects.verified().filter(user=expert).first()
+    if credential is None:
+        raise PermissionDenied("Only a verified expert can confirm a statement.")
+    ExpertCredential.objects.filter(pk=credential.pk).update(
+        conflict_of_interest=statement, coi_confirmed_at=timezone.now(), coi_notice_sent_at=None
+    )
+    credential.refresh_from_db()
+    page_cache.everything_changed()  # the badge and the statement beside their answers, on every page
+    return credential
 
 
 def notice_on_read(user) -> None:
@@ -359,6 +455,8 @@ def notice_on_read(user) -> None:
     credential = getattr(user, "active_expert", None)
     if credential is not None and credential.expires_soon and credential.expiry_notice_sent_at is None:
         send_expiry_notice(credential=credential)
+    if credential is not None and credential.coi_due_soon and credential.coi_notice_sent_at is None:
+        send_statement_reminder(credential=credential)
 
 
 def record_document_download(*, moderator, document) -> None:

@@ -32,6 +32,7 @@ def profile_edit(request):
                 avatar=data.get("avatar_upload"),
                 remove_avatar=data.get("remove_avatar"),
                 country=data["country"],
+                crop=data.get("avatar_crop") or "center",
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -394,6 +394,8 @@ FORUM_PAGE_SIZE = 20
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 FORUM_MAX_TAGS = 5
 EXPERT_VERIFICATION_DAYS = int(os.environ.get("EXPERT_VERIFICATION_DAYS", str(365 * 2)))
+# An expert re-confirms their conflict-of-interest statement this often; the badge pauses until they do.
+EXPERT_COI_CONFIRM_DAYS = int(os.environ.get("EXPERT_COI_CONFIRM_DAYS", "365"))
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_SIZES = (256, 64)
 EXPERT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024

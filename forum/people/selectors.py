@@ -2,9 +2,12 @@
 directory with each expert's published answer count. Each runs a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+from statistics import median
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import ExpertCredential
 from forum.models import Answer, Category, Question
@@ -71,4 +74,60 @@ def profile_answers(member, *, featured: bool | None = None, limit: int = 10) ->
         qs.select_related("question")
         .defer("body", "question__body", "question__body_html", "question__search_vector")
         .order_by(*order)[:limit]
+    )
+
+
+FIGURES_DAYS = 90  # the window of the median time to answer
+MEDIAN_SAMPLE = 1000  # at most this many questions (the most recent) go into the median
+
+
+@dataclass
+class ExpertFigures:
+    answers: int
+    accepted: int
+    featured: int
+    median_minutes: float | None  # None: no answer in the window
+    answered_recently: int  # how many questions the median is taken over
+
+    @property
+    def median_display(self) -> str:
+        if self.median_minutes is None:
+            return ""
+        minutes = round(self.median_minutes)
+        if minutes < 60:
+            return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        hours = round(self.median_minutes / 60)
+        if hours < 48:
+            return f"{hours} hour{'s' if hours != 1 else ''}"
+        days = round(self.median_minutes / 1440)
+        return f"{days} days"
+
+
+def expert_figures(member, now=None) -> ExpertFigures:
+    """An expert's public figures, in two queries. Counted over their public answers (approved, on public
+    questions): all of them, those the asker accepted, those featured. The median time to answer: for each
+    question the expert answered publicly in the last FIGURES_DAYS days, the time from the question's
+    publication (approved_at) to the expert's first public answer on it (created_at), median over those
+    questions (at most MEDIAN_SAMPLE, the most recent)."""
+    now = now or timezone.now()
+    public = Answer.objects.visible_to(None).filter(author=member)
+    counts = public.aggregate(
+        answers=Count("pk"),
+        accepted=Count("pk", filter=Q(question__accepted_answer=F("pk"))),
+        featured=Count("pk", filter=Q(is_featured=True)),
+    )
+    firsts = (
+        public.order_by()
+        .values("question_id", "question__approved_at")
+        .annotate(first=Min("created_at"))
+        .filter(first__gte=now - timedelta(days=FIGURES_DAYS), question__approved_at__isnull=False)
+        .order_by("-first")[:MEDIAN_SAMPLE]
+    )
+    waits = [max(0.0, (row["first"] - row["question__approved_at"]).total_seconds() / 60) for row in firsts]
+    return ExpertFigures(
+        answers=counts["answers"],
+        accepted=counts["accepted"],
+        featured=counts["featured"],
+        median_minutes=median(waits) if waits else None,
+        answered_recently=len(waits),
     )

@@ -4,6 +4,7 @@ answers, and for a verified expert the expert profile) and the directory of veri
 from django.shortcuts import get_object_or_404, render
 
 from accounts import selectors as account_selectors
+from accounts.forms import ReconfirmStatementForm
 from accounts.models import User
 from accounts.verification import notice_on_read
 from forum.people import selectors
@@ -15,9 +16,14 @@ def profile(request, pk):
     member = get_object_or_404(
         User.objects.select_related("expert_credential__specialty"), pk=pk, is_active=True
     )
-    if request.user.pk == member.pk:
+    own = request.user.pk == member.pk
+    if own:
         notice_on_read(member)
     expert = member.active_expert
+    # The expert's own view: a paused badge (statement out of date) or a statement due soon, with the
+    # one-click re-confirmation form (accounts:expert_statement).
+    credential = getattr(member, "expert_credential", None) if own else None
+    statement_due = credential is not None and (credential.coi_paused or credential.coi_due_soon)
     return render(
         request,
         "people/profile.html",
@@ -27,6 +33,9 @@ def profile(request, pk):
             "answers": selectors.profile_answers(member),
             "featured_answers": selectors.profile_answers(member, featured=True) if expert else [],
             "badge_awards": account_selectors.badges_of(member),
+            "figures": selectors.expert_figures(member) if expert else None,
+            "statement_credential": credential if statement_due else None,
+            "statement_form": ReconfirmStatementForm.of(credential) if statement_due else None,
         },
     )
 

@@ -47,8 +47,10 @@ def application_data(**overrides):
         "institution": "Lakeview University Hospital",
         "licence_number": "MD-123456",
         "licence_issuer": "State Medical Board",
-        "conflict_of_interest": "",
+        "none_declared": "on",
     }
+    if overrides.get("conflict_of_interest"):
+        data.pop("none_declared")  # a statement of their own instead of "None declared"
     data.update(overrides)
     return data
 

@@ -88,6 +88,7 @@ def test_health_professional_applies_and_a_moderator_verifies_them(login):
     applicant.get_by_label("Institution").fill("Riverside Teaching Hospital")
     applicant.get_by_label("Licence or registration number").fill("MD-448812")
     applicant.get_by_label("Issued by").fill("State Medical Board")
+    applicant.get_by_label("None declared").check()  # a conflict-of-interest statement is required
     applicant.get_by_role("button", name="Send my application").click()
     expect(applicant.get_by_text("A moderator will review your application.")).to_be_visible()
     application = ExpertApplication.objects.get(applicant=doctor)

@@ -71,6 +71,7 @@ MEMBER_PAGES = {
     "people:experts",
     "accounts:expert_apply",
     "accounts:expert_application",
+    "accounts:expert_statement",  # a paused expert re-confirms their statement: a member's own page
     "accounts:badges",
     "accounts:badge",
     "forum:home",

@@ -1,6 +1,7 @@
 """Demo data for the embedded site: idempotent, so `make run` can call it every time."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -14,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.badges import award_badges_for
-from accounts.models import ExpertApplication, ExpertCredential, User
+from accounts.models import NONE_DECLARED, ExpertApplication, ExpertCredential, User
+from accounts.services import update_profile
 from accounts.verification import apply_as_expert
 from community.site import absolute_url
 from forum.curation import services as curation
@@ -38,6 +40,27 @@ PEOPLE = [
     ("dr.marsh@example.com", "Dr. Tom Marsh", "", False, ("conditions", "Internal medicine physician", "Internist, Riverside Teaching Hospital")),
     ("sam.rivera@example.com", "Sam Rivera, RN", "", False, "expert applicant"),
 ]  # fmt: skip
+
+# The demo experts' portraits (illustrations drawn by demo_photos/draw.py, no real people), bios and
+# conflict-of-interest statements.
+DEMO_PHOTOS = Path(__file__).resolve().parent.parent / "demo_photos"
+EXPERT_PROFILES = {
+    "dr.okafor@example.com": (
+        "okafor.jpg",
+        "Psychiatrist for fifteen years, mostly with adults living with anxiety and depression.",
+        "Paid speaker for a mental health charity's training days (2025).",
+    ),
+    "lena.dietitian@example.com": (
+        "brooks.jpg",
+        "Registered dietitian working with families on everyday eating and activity.",
+        NONE_DECLARED,
+    ),
+    "dr.marsh@example.com": (
+        "marsh.jpg",
+        "Internist at a teaching hospital; diabetes and blood pressure clinics.",
+        "Holds shares in a company that makes blood glucose meters.",
+    ),
+}
 
 # Engagement on the demo Q&A: (question title, answer author or None for the question, voters)
 VOTES = [
@@ -183,10 +206,28 @@ class Command(BaseCommand):
                     "institution": credentials.split(", ", 1)[-1],
                     "verified_at": now,
                     "verified_until": now + timedelta(days=settings.EXPERT_VERIFICATION_DAYS),
+                    "conflict_of_interest": EXPERT_PROFILES[email][2],
+                    "coi_confirmed_at": now,
                 },
             )
             credential.specialties.add(credential.specialty)
+            self._expert_profile(user, credential, *EXPERT_PROFILES[email])
         return user
+
+    def _expert_profile(self, user, credential, photo, bio, statement):
+        """The photo goes through the members' own path (checked, cropped square, resized, no metadata)."""
+        if not credential.conflict_of_interest:  # a demo database seeded before statements existed
+            ExpertCredential.objects.filter(pk=credential.pk).update(
+                conflict_of_interest=statement, coi_confirmed_at=timezone.now()
+            )
+        if user.avatar:
+            return
+        with (DEMO_PHOTOS / photo).open("rb") as image:
+            upload = SimpleUploadedFile(photo, image.read(), content_type="image/jpeg")
+        update_profile(
+            user=user, display_name=user.display_name, location=user.location,
+            show_location=user.show_location, bio=user.bio or bio, avatar=upload,
+        )  # fmt: skip
 
     def _content(self, people, moderator):
         categories = {c.slug: c for c in Category.objects.all()}
@@ -269,6 +310,6 @@ class Command(BaseCommand):
             institution="Riverside Teaching Hospital",
             licence_number="RN-0042-DEMO",
             licence_issuer="State Board of Nursing",
-            conflict_of_interest="",
+            conflict_of_interest=NONE_DECLARED,
             documents=[SimpleUploadedFile("registration.pdf", DEMO_PDF, content_type="application/pdf")],
         )
