@@ -249,7 +249,11 @@ CELERY_BEAT_SCHEDULE = {
     # Sent outbox rows are kept a week (idempotency and support), then deleted.
     "purge-sent-emails": {"task": "community.mail.tasks.purge_sent_emails", "schedule": 24 * 3600},
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 24 * 3600},
+    # Experts who chose a daily summary get one email of the day's new questions (idempotent per day).
+    "expert-daily-summaries": {"task": "forum.alerts.tasks.send_daily_summaries", "schedule": 24 * 3600},
 }
+# Task modules outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["forum.alerts.tasks"]
 # Tests only: run in-process tasks inline at the commit instead of on the task thread.
 TASKS_IN_PROCESS_INLINE = False
 # How long one worker holds an email it is sending before another may take it over (longer than
@@ -396,6 +400,9 @@ FORUM_MAX_TAGS = 5
 EXPERT_VERIFICATION_DAYS = int(os.environ.get("EXPERT_VERIFICATION_DAYS", str(365 * 2)))
 # An expert re-confirms their conflict-of-interest statement this often; the badge pauses until they do.
 EXPERT_COI_CONFIRM_DAYS = int(os.environ.get("EXPERT_COI_CONFIRM_DAYS", "365"))
+# A public question addressed to a specialty or an expert with no verified expert answer after this long is
+# listed for moderators as "Overdue for an expert" (forum.alerts).
+EXPERT_OVERDUE_HOURS = int(os.environ.get("EXPERT_OVERDUE_HOURS", "48"))
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 AVATAR_SIZES = (256, 64)
 EXPERT_DOCUMENT_MAX_BYTES = 5 * 1024 * 1024

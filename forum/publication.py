@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import badges
 from accounts.models import ExpertCredential
 from community.notifications.services import notify
+from forum.alerts.tasks import question_went_public
 from forum.live.announce import announce_public, announce_withdrawn
 from forum.models import Answer, Question, Status
 from forum.search import index as search_index
@@ -43,6 +44,7 @@ def went_public(item) -> None:
     if isinstance(item, Question):
         update_search_vector(item)
         badges.award_badges_for(item.author, only=badges.ON_QUESTION_PUBLISHED)
+        question_went_public(item)  # its experts are told, after the commit (forum.alerts)
     else:
         refresh_answer_count(item.question_id)
         Question.objects.filter(pk=item.question_id).update(last_activity_at=timezone.now())

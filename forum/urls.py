@@ -1,6 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from forum.alerts import views as alert_views
 from forum.curation import views as curation_views
 from forum.inbox import views as inbox_views
 from forum.moderation import appeal_views, queue_views
@@ -55,6 +56,7 @@ urlpatterns = [
     path("moderation/", queue_views.moderation_queue, name="moderation_queue"),
     path("moderation/<str:kind>/<int:pk>/decide/", queue_views.moderation_decide, name="moderation_decide"),
     path("moderation/audit/", queue_views.audit_log, name="audit_log"),
+    path("moderation/overdue-for-expert/", alert_views.overdue, name="expert_overdue"),
     path("flag/<str:kind>/<int:pk>/", moderation_views.flag, name="flag"),
     path("moderation/flagged/", moderation_views.flagged, name="flagged"),
     path("moderation/flagged/<str:kind>/<int:pk>/", moderation_views.flag_decide, name="flag_decide"),

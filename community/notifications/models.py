@@ -19,6 +19,7 @@ class Notification(models.Model):
         BADGE = "badge", "You earned a badge"
         EXPERT = "expert", "Expert verification"
         MODERATION = "moderation", "Moderation notice"
+        EXPERT_QUESTION = "expert_question", "A new question for you as an expert"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -55,6 +56,20 @@ class NotificationPreference(models.Model):
     )
     email_answered = models.BooleanField("Email me when a member answers my question", default=False)
 
+    class ExpertAlerts(models.TextChoices):
+        IMMEDIATELY = "immediately", "Immediately: a notification and an email for each question"
+        DAILY = "daily", "Once a day: a notification for each question and one summary email"
+        NEVER = "never", "Never: I look at my inbox myself"
+
+    # Verified experts only (forum.alerts): new public questions in their specialties or asked of them.
+    expert_alerts = models.CharField(
+        "New questions for me as an expert",
+        max_length=12,
+        choices=ExpertAlerts.choices,
+        default=ExpertAlerts.IMMEDIATELY,
+        db_default=ExpertAlerts.IMMEDIATELY,
+    )
+
     class Meta:
         db_table = "forum_notificationpreference"  # moved from forum with a state-only migration
 
@@ -67,4 +82,5 @@ class NotificationPreference(models.Model):
             Notification.Kind.APPROVED: self.email_decisions,
             Notification.Kind.REJECTED: self.email_decisions,
             Notification.Kind.ANSWERED: self.email_answered,
+            Notification.Kind.EXPERT_QUESTION: self.expert_alerts == self.ExpertAlerts.IMMEDIATELY,
         }.get(kind, False)

@@ -28,6 +28,7 @@ EMAIL_KINDS = {
     Notification.Kind.APPROVED,
     Notification.Kind.REJECTED,
     Notification.Kind.ANSWERED,
+    Notification.Kind.EXPERT_QUESTION,
 }
 
 

@@ -19,7 +19,12 @@ READ_SHOWN = 50
 class NotificationPreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
-        fields = ["email_expert_answered", "email_decisions", "email_answered"]
+        fields = ["email_expert_answered", "email_decisions", "email_answered", "expert_alerts"]
+
+    def __init__(self, *args, is_expert: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_expert:  # how new questions reach an expert (forum.alerts): experts only
+            del self.fields["expert_alerts"]
 
 
 def _centre_context(user) -> dict:
@@ -65,7 +70,9 @@ def notification_preferences(request):
     preference = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(
         user=request.user
     )
-    form = NotificationPreferenceForm(request.POST or None, instance=preference)
+    # Any credential, even a paused one: the expert chooses before their badge is back.
+    is_expert = hasattr(request.user, "expert_credential")
+    form = NotificationPreferenceForm(request.POST or None, instance=preference, is_expert=is_expert)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your email preferences are saved.")

@@ -116,6 +116,7 @@ def test_moderator_pages_have_no_serious_accessibility_problems(login, scheme):
     paths = [
         reverse("forum:moderation_queue"),  # with an edit's word diff
         reverse("forum:audit_log"),
+        reverse("forum:expert_overdue"),
         c.question.get_absolute_url(),  # with the pending answer shown to moderators
         reverse("forum:home"),
     ]

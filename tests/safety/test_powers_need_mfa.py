@@ -161,6 +161,7 @@ POWER_PAGES = {
     "forum:moderation_queue",
     "forum:moderation_decide",
     "forum:audit_log",
+    "forum:expert_overdue",
     "forum:flagged",
     "forum:flag_decide",
     "forum:appeals",

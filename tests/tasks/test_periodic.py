@@ -25,6 +25,7 @@ def test_every_scheduled_job_is_a_registered_task():
         "accounts.tasks.clear_expired_sessions",
         "community.mail.tasks.send_pending_emails",
         "community.mail.tasks.purge_sent_emails",
+        "forum.alerts.tasks.send_daily_summaries",
     }
     assert scheduled <= set(celery_app.tasks)
 
