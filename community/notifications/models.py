@@ -19,6 +19,7 @@ class Notification(models.Model):
         BADGE = "badge", "You earned a badge"
         EXPERT = "expert", "Expert verification"
         MODERATION = "moderation", "Moderation notice"
+        MENTIONED = "mentioned", "You were mentioned"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
