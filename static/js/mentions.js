@@ -10,7 +10,7 @@
   var TYPED = /(^|[^\w.@+-])@([^\s@#]{1,30})$/;
 
   function setup(form) {
-    var textarea = form.querySelector("textarea");
+    var textarea = form.querySelector("textarea[data-markdown-editor]") || form.querySelector("textarea");
     if (!textarea || textarea.hasAttribute("data-mentions-ready")) { return; }
     textarea.setAttribute("data-mentions-ready", "");
     counter += 1;
