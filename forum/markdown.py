@@ -6,9 +6,12 @@ Rendered once when a post is written and stored in `body_html`; never per reques
 import nh3
 from markdown_it import MarkdownIt
 
+from forum.mentions.parsing import mentioned_members, mentions_plugin
+
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
+_md.use(mentions_plugin)  # `@Name#12` links to the member's profile (forum.mentions.parsing)
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -34,3 +37,8 @@ def render(source: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow ugc noopener",
     )
+
+
+def mentions(source: str) -> list:
+    """The active members `source` mentions (links to), each once, in order (forum.mentions)."""
+    return mentioned_members(_md, source)

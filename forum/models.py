@@ -644,5 +644,6 @@ CRISIS_CACHE_KEY = "forum:crisis-phrases"
 
 # Search's own model lives with its feature (forum/search/); imported here so Django registers it. So does
 # the saved posts' (forum/saving/).
+from forum.mentions.models import Mention  # noqa: E402, F401
 from forum.saving.models import Saved  # noqa: E402, F401
 from forum.search.models import Synonym  # noqa: E402, F401

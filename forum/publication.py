@@ -16,6 +16,7 @@ from accounts.models import ExpertCredential
 from community.notifications.services import notify
 from forum.alerts.tasks import question_went_public
 from forum.live.announce import announce_public, announce_withdrawn
+from forum.mentions.services import notify_mentions
 from forum.models import Answer, Question, Status
 from forum.search import index as search_index
 
@@ -51,6 +52,7 @@ def went_public(item) -> None:
         search_index.reindex(item.question_id)  # its question's entry holds public expert answers
         badges.award_badges_for(item.author, only=badges.ON_ANSWER_PUBLISHED)
     announce_public(item)
+    notify_mentions(item)  # members it names are told now, not while it was pending (forum.mentions)
 
 
 def status_changed(item, *, was_public: bool) -> None:

@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from forum.alerts import views as alert_views
 from forum.curation import views as curation_views
 from forum.inbox import views as inbox_views
+from forum.mentions import views as mention_views
 from forum.moderation import appeal_views, queue_views
 from forum.moderation import views as moderation_views
 from forum.posting import preview_views
@@ -39,6 +40,7 @@ urlpatterns = [
     path("answers/<int:pk>/edit/", posting_views.answer_edit, name="answer_edit"),
     path("answers/<int:pk>/history/", posting_views.answer_history, name="answer_history"),
     path("preview/", preview_views.markdown_preview, name="markdown_preview"),
+    path("mentions/suggest/", mention_views.suggest, name="mention_suggest"),  # forum.mentions
     # Votes (forum.voting.services), accepted and featured answers (forum.curation.services)
     path("votes/<str:kind>/<int:pk>/", voting_views.vote, name="vote"),
     path("answers/<int:pk>/accept/", curation_views.accept, name="accept"),

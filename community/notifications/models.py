@@ -20,6 +20,7 @@ class Notification(models.Model):
         EXPERT = "expert", "Expert verification"
         MODERATION = "moderation", "Moderation notice"
         EXPERT_QUESTION = "expert_question", "A new question for you as an expert"
+        MENTIONED = "mentioned", "You were mentioned"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

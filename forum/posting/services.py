@@ -27,6 +27,7 @@ from forum.live.announce import (
     announce_urgent,
 )
 from forum.markdown import render
+from forum.mentions.services import notify_mentions
 from forum.models import Answer, Category, Question, Revision, Status, is_moderator
 from forum.moderation.revisions import record_revision
 from forum.moderation.sanctions import ensure_can_participate
@@ -289,6 +290,7 @@ def apply_edit(item, *, editor, reason: str, body: str, title=None, category=Non
         item.tags.set(tags)
     if item.status != Status.APPROVED:
         return item
+    notify_mentions(item)  # only members the edit newly names (forum.mentions)
     if isinstance(item, Question):
         update_search_vector(item)
         page_cache.question_changed(item.pk, lists=True)  # title, category, tags
