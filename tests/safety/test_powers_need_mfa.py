@@ -89,6 +89,7 @@ MEMBER_PAGES = {
     "forum:unanswered",
     "forum:markdown_preview",
     "forum:similar_questions",  # published titles only (forum.similar), as the search shows anyone
+    "forum:mention_suggest",  # active members' public names; a question's participants only if the viewer may see it
     "notifications:centre",
     "notifications:read",
     "notifications:read_all",
