@@ -22,7 +22,7 @@ from taggit.models import Tag
 from accounts.models import ExpertCredential, User
 from forum.markdown import render
 from forum.models import Answer, Category, Question, Status, TaggedQuestion, Vote
-from forum.search.index import PG_REINDEX_FROM
+from forum.search.index import reindex_all_from
 
 BASE = {"questions": 100_000, "answers": 500_000, "votes": 2_000_000, "members": 10_000, "experts": 200}
 BIG_QUESTION_ANSWERS = 300
@@ -440,4 +440,4 @@ def _recount_scores(first_q: int) -> None:
         )
         if connection.vendor == "postgresql":
             # What forum.search.index writes: title and tags (A), body (B), verified experts' public answers (C).
-            cursor.execute(PG_REINDEX_FROM, [first_q])
+            reindex_all_from(cursor, first_q)

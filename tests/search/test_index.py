@@ -1,6 +1,8 @@
 """The index holds public questions only, on both databases, and can be rebuilt; the FTS5 migration is a
 no-op on PostgreSQL, where the GIN index serves searches with filters too."""
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -8,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import ExpertCredential
 from forum.models import Question, Status
 from forum.moderation import actions as moderation
 from forum.search import index, query
@@ -102,3 +105,37 @@ def test_a_search_with_filters_finds_its_matches_through_the_gin_index(moderator
         plan = matches.order_by("-approved_at", "-pk").values("pk")[:1000].explain()
         cursor.execute("SET LOCAL enable_seqscan = on")
     assert "question_search_gin" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement rebuild is PostgreSQL's")
+def test_the_one_statement_rebuild_indexes_exactly_what_reindexing_each_question_does():
+    """`rebuild` (one UPDATE for every question, as `rebuild_search_index` and the scale data run it) and
+    `reindex` (one question, as every change runs it) must agree, expert answers included: the same
+    definition of an active expert (a paused one's answers are not searched by either)."""
+    active, paused = make_expert(), make_expert()
+    ExpertCredential.objects.filter(user=paused).update(
+        coi_confirmed_at=timezone.now() - timedelta(days=settings.EXPERT_COI_CONFIRM_DAYS + 1),
+        verified_at=timezone.now() - timedelta(days=settings.EXPERT_COI_CONFIRM_DAYS + 1),
+    )
+    questions = [QuestionFactory(title=f"Sleep question {i}") for i in range(3)]
+    for i, question in enumerate(questions):
+        question.tags.add("sleep", f"tag{i}")
+    AnswerFactory(question=questions[0], author=active, body="Melatonin timing matters.")
+    AnswerFactory(question=questions[0], author=paused, body="Chamomile works wonders.")
+    AnswerFactory(question=questions[1], body="A member's tip about lavender.")
+    QuestionFactory(title="Still waiting for review", status=Status.PENDING)
+    for question in Question.objects.all():
+        index.reindex(question.pk)
+    one_by_one = dict(Question.objects.values_list("pk", "search_vector"))
+    Question.objects.update(search_vector=None)
+
+    index.rebuild()
+
+    assert dict(Question.objects.values_list("pk", "search_vector")) == one_by_one
+
+    def found(words):
+        return [q.title for q in search_selectors.search(text=words).items]
+
+    assert found("melatonin") == ["Sleep question 0"]
+    assert found("tag2") == ["Sleep question 2"]
+    assert found("chamomile") == found("lavender") == []
