@@ -330,6 +330,12 @@ def evaluate_targets(r: dict) -> list:
     plans = [r["search"]["explain"]] + ([large["search"]["explain"]] if large else [])
     uses_gin = all(any("question_search_gin" in line for line in plan) for plan in plans)
     targets.append(("search uses the GIN index", "yes" if uses_gin else "no", uses_gin))
+    filtered_plans = [r["search"].get("filtered_explain")] + (
+        [large["search"].get("filtered_explain")] if large else []
+    )
+    if all(filtered_plans):
+        gin = all(any("question_search_gin" in line for line in plan) for plan in filtered_plans)
+        targets.append(("search with filters uses the GIN index", "yes" if gin else "no", gin))
     if large:
         ratio = large["search"]["p95"] / r["search"]["p95"]
         targets.append(
