@@ -44,7 +44,7 @@ def test_a_question_asked_of_an_expert_reaches_their_inbox_and_a_colleague_answe
 
     inbox = login(ada)
     inbox.goto("/")
-    inbox.get_by_role("link", name="Awaiting an expert").click()
+    inbox.get_by_role("link", name="Expert inbox").click()
     row = inbox.locator(f"#inbox-{question.pk}")
     expect(row).to_contain_text(TITLE)
     expect(row).to_contain_text("Asked of you")
