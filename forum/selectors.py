@@ -57,14 +57,21 @@ def _decode_cursor(cursor: str):
         return None
 
 
-def paginate_questions(queryset, cursor: str | None, page_size: int | None = None) -> Page:
-    """Keyset pagination, newest approved first: page N costs the same as page 1 (no OFFSET, no COUNT)."""
+def paginate_questions(
+    queryset, cursor: str | None, page_size: int | None = None, *, oldest_first: bool = False
+) -> Page:
+    """Keyset pagination, newest approved first (or, `oldest_first`, longest waiting first: the expert's
+    inbox): page N costs the same as page 1 (no OFFSET, no COUNT)."""
     page_size = page_size or settings.FORUM_PAGE_SIZE
     decoded = _decode_cursor(cursor) if cursor else None
     if decoded:
         ts, pk = decoded
-        queryset = queryset.filter(Q(approved_at__lt=ts) | Q(approved_at=ts, pk__lt=pk))
-    rows = list(queryset.order_by("-approved_at", "-pk")[: page_size + 1])
+        if oldest_first:
+            queryset = queryset.filter(Q(approved_at__gt=ts) | Q(approved_at=ts, pk__gt=pk))
+        else:
+            queryset = queryset.filter(Q(approved_at__lt=ts) | Q(approved_at=ts, pk__lt=pk))
+    order = ("approved_at", "pk") if oldest_first else ("-approved_at", "-pk")
+    rows = list(queryset.order_by(*order)[: page_size + 1])
     has_more = len(rows) > page_size
     rows = rows[:page_size]
     return Page(items=rows, next_cursor=_encode_cursor(rows[-1]) if has_more else None, is_first=not decoded)

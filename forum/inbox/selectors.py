@@ -1,9 +1,5 @@
 """The read side of the expert's inbox, and which specialties a question can be routed to."""
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import ExpertCredential, User
@@ -17,7 +13,7 @@ def specialty_ids(credential) -> set[int]:
 
 
 def inbox_questions(credential):
-    """Public questions waiting for this expert, oldest waiting first (page with `paginate_oldest_first`):
+    """Public questions waiting for this expert, oldest waiting first (page with `forum.selectors.paginate_questions(..., oldest_first=True)`):
     those of their specialties (by category, or addressed to the specialty) that no active verified expert
     has answered yet, and those addressed to them personally until they answered themselves. Never their own
     questions; never anything that is not public (`Question.objects.public()`)."""
@@ -36,38 +32,6 @@ def inbox_questions(credential):
         .select_related("category", "for_experts", "author")
         .defer("body", "body_html", "search_vector")
     )
-
-
-@dataclass
-class Page:
-    items: list
-    next_cursor: str | None
-    is_first: bool
-
-
-def _cursor(question) -> str:
-    return f"{question.approved_at.timestamp():.6f}_{question.pk}"
-
-
-def _decode(cursor: str):
-    try:
-        ts, pk = cursor.split("_", 1)
-        return datetime.fromtimestamp(float(ts), tz=UTC), int(pk)
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-def paginate_oldest_first(queryset, cursor: str | None, page_size: int | None = None) -> Page:
-    """Keyset paging, longest waiting (earliest published) first: every page costs one query."""
-    page_size = page_size or settings.FORUM_PAGE_SIZE
-    decoded = _decode(cursor) if cursor else None
-    if decoded:
-        ts, pk = decoded
-        queryset = queryset.filter(Q(approved_at__gt=ts) | Q(approved_at=ts, pk__gt=pk))
-    rows = list(queryset.order_by("approved_at", "pk")[: page_size + 1])
-    has_more = len(rows) > page_size
-    rows = rows[:page_size]
-    return Page(items=rows, next_cursor=_cursor(rows[-1]) if has_more else None, is_first=not decoded)
 
 
 def specialties_with_experts():

@@ -14,6 +14,7 @@ from community.redirects import safe_next
 from forum.inbox import claims
 from forum.inbox import selectors as inbox_selectors
 from forum.models import Category, Question
+from forum.selectors import paginate_questions
 
 
 def _expert_or_403(request):
@@ -27,8 +28,8 @@ def _expert_or_403(request):
 def inbox(request):
     """For verified experts: what waits for an answer from them, oldest first, with who is answering what."""
     credential = _expert_or_403(request)
-    page = inbox_selectors.paginate_oldest_first(
-        inbox_selectors.inbox_questions(credential), request.GET.get("after")
+    page = paginate_questions(
+        inbox_selectors.inbox_questions(credential), request.GET.get("after"), oldest_first=True
     )
     found = claims.claims_for([q.pk for q in page.items])
     for question in page.items:
