@@ -23,8 +23,12 @@ LONG_ANSWER = (
 RESTORED = "We restored your unsaved draft."
 
 
-def drafts_in_storage(page) -> int:
-    return page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('forum-draft:')).length")
+DRAFT_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('forum-draft:'))"
+
+
+def expect_no_drafts(page) -> None:
+    """The page's script clears the draft once it has loaded (deferred): wait for it, fail if it never does."""
+    page.wait_for_function(f"{DRAFT_KEYS}.length === 0")
 
 
 def test_a_long_answer_survives_a_reload_and_is_gone_once_posted(login):
@@ -49,7 +53,7 @@ def test_a_long_answer_survives_a_reload_and_is_gone_once_posted(login):
     assert mine.body.replace("\r\n", "\n") == LONG_ANSWER
     expect(page.get_by_role("textbox", name="Your answer")).to_have_value("")
     expect(page.get_by_text(RESTORED)).to_have_count(0)
-    assert drafts_in_storage(page) == 0
+    expect_no_drafts(page)
 
     page.goto(c.question.get_absolute_url())  # coming back later: a fresh form, nothing offered
     expect(page.get_by_role("textbox", name="Your answer")).to_have_value("")
@@ -106,7 +110,7 @@ def test_discard_draft_empties_the_form(login):
     expect(page.get_by_label("Title")).to_have_value("")
     expect(page.get_by_label("Details")).to_have_value("")
     expect(page.get_by_label("Category").locator("option:checked")).to_have_text("Choose a category")
-    assert drafts_in_storage(page) == 0
+    expect_no_drafts(page)
     page.reload()
     expect(page.get_by_label("Title")).to_have_value("")
     expect(page.get_by_text(RESTORED)).to_have_count(0)
@@ -128,7 +132,7 @@ def test_a_form_sent_back_with_errors_is_not_overwritten_and_the_thanks_page_cle
     page.get_by_label("I accept the community terms").check()
     page.get_by_role("button", name="Submit your question").click()
     expect(page.get_by_role("heading", name="Thank you for your question")).to_be_visible()
-    assert drafts_in_storage(page) == 0
+    expect_no_drafts(page)
     page.goto(reverse("forum:ask"))
     expect(page.get_by_label("Title")).to_have_value("")
     expect(page.get_by_text(RESTORED)).to_have_count(0)
